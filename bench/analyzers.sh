@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Analyzer speed: dashvet (standalone and as vettool) versus staticcheck,
+# go vet and a no-op vettool (the type-checking floor), on the same machine
+# in the same run, with a cold and a warm build cache. Prints a table of wall
+# time and peak RSS with ratios.
+#
+#   bench/analyzers.sh           # std and golang.org/x/tools, cold and warm
+#   bench/analyzers.sh -quick    # net/http/... only, warm only (CI smoke)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+quick=0; [ "${1:-}" = -quick ] && quick=1
+STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}   # staticcheck 2026.1.x
+XTOOLS_VERSION=${XTOOLS_VERSION:-v0.52.0}
+
+work=$(mktemp -d /tmp/dashvet-bench.XXXXXX)
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+bin=$work/bin; mkdir -p "$bin"
+
+echo "building dashvet, noopvet; installing staticcheck $STATICCHECK_VERSION" >&2
+(cd "$root" && go build -o "$bin/dashvet" ./cmd/dashvet && go build -o "$bin/noopvet" ./bench/noopvet)
+GOBIN=$bin go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+
+# Targets: "label|dir|patterns"
+targets=()
+if [ $quick = 1 ]; then
+  targets+=("net/http/...|$root|net/http/...")
+else
+  targets+=("std|$root|std")
+  xt=$(cd "$root" && go mod download -json "golang.org/x/tools@$XTOOLS_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  cp -r "$xt" "$work/xtools"; chmod -R u+w "$work/xtools"
+  (cd "$work/xtools" && go mod download >/dev/null 2>&1)
+  targets+=("x/tools|$work/xtools|./...")
+fi
+
+# measure LABEL DIR CACHE -- CMD...: prints "seconds maxrss_kib"
+measure() {
+  local dir=$1 cache=$2; shift 3
+  ( cd "$dir" && GOCACHE=$cache STATICCHECK_CACHE=$cache/staticcheck GOFLAGS=-mod=mod \
+      /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" ) || true
+  cat "$work/time" | tail -1
+}
+
+printf '%-12s %-6s %-22s %9s %10s %9s %9s\n' target cache tool seconds "peakRSS" "×static" "×floor"
+for t in "${targets[@]}"; do
+  IFS='|' read -r label dir pats <<<"$t"
+  modes=(cold warm); [ $quick = 1 ] && modes=(warm)
+  declare -A secs=() rss=()
+  for tool in noop-vettool go-vet dashvet-vettool dashvet staticcheck; do
+    case $tool in
+      noop-vettool)    cmd=(go vet -vettool="$bin/noopvet" $pats) ;;
+      go-vet)          cmd=(go vet $pats) ;;
+      dashvet-vettool) cmd=(go vet -vettool="$bin/dashvet" $pats) ;;
+      dashvet)         cmd=("$bin/dashvet" $pats) ;;
+      staticcheck)     cmd=("$bin/staticcheck" $pats) ;;
+    esac
+    cache=$work/cache-$tool-$(echo "$label" | tr '/.' '__'); rm -rf "$cache"; mkdir -p "$cache"
+    # Warm-only mode still primes the cache with one untimed run.
+    [ $quick = 1 ] && measure "$dir" "$cache" -- "${cmd[@]}" >/dev/null
+    for m in "${modes[@]}"; do
+      read -r s k < <(measure "$dir" "$cache" -- "${cmd[@]}")
+      secs[$tool,$m]=$s; rss[$tool,$m]=$k
+    done
+  done
+  for m in "${modes[@]}"; do
+    for tool in noop-vettool go-vet dashvet-vettool dashvet staticcheck; do
+      s=${secs[$tool,$m]}; k=${rss[$tool,$m]}
+      xs=$(awk -v a="$s" -v b="${secs[staticcheck,$m]}" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }')
+      xf=$(awk -v a="$s" -v b="${secs[noop-vettool,$m]}" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }')
+      printf '%-12s %-6s %-22s %9s %8dMiB %9s %9s\n' "$label" "$m" "$tool" "$s" $((k/1024)) "$xs" "$xf"
+    done
+  done
+  unset secs rss
+done
