@@ -1,11 +1,56 @@
 package uncachedcall
 
-import "golang.org/x/tools/go/analysis"
+import (
+	"golang.org/x/tools/go/analysis"
 
-// Analyzer is a placeholder replaced by the real analyzer (issue 4).
+	"github.com/dashvet/dashvet/analyzers/internal/rerun"
+	"github.com/dashvet/dashvet/analyzers/internal/suppress"
+)
+
+const doc = `uncachedcall: report database, HTTP and RPC calls on the rerun path
+
+A call that reaches a database, HTTP, RPC or file sink from a dash app, page,
+form or fragment body, outside dash.CacheData and not behind a trigger
+widget such as Button, runs again on every interaction of every user.
+Wrap the loading function in dash.CacheData and call Get instead.`
+
+// Analyzer reports uncached sink calls on the rerun path.
 var Analyzer = &analysis.Analyzer{
-	Name: "uncachedcall",
-	Doc:  "uncachedcall: placeholder",
-	URL:  "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/uncachedcall.md",
-	Run:  func(*analysis.Pass) (any, error) { return nil, nil },
+	Name:     "uncachedcall",
+	Doc:      doc,
+	URL:      "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/uncachedcall.md",
+	Requires: []*analysis.Analyzer{rerun.Analyzer},
+	Run:      run,
+}
+
+func init() {
+	// Shared with the engine, which computes the facts that use it.
+	Analyzer.Flags.Var(rerun.ExtraSinks, "sinks", "extra sinks: comma-separated pkg/path.Func, pkg/path.(*T).Method or pkg/path.T.Method")
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	res := pass.ResultOf[rerun.Analyzer].(*rerun.Result)
+	rep := suppress.New(pass)
+	for _, e := range res.Entries {
+		if e.Trigger {
+			continue
+		}
+		for _, s := range e.Sites {
+			if s.Query == nil || s.Trigger {
+				continue
+			}
+			rep.Reportf(s.Node.Pos(), "%s: %s; %s", res.Chain(e, s.Query), s.Query.Kind.Describe(), fix(res, s.Query))
+		}
+	}
+	rep.Finish()
+	return nil, nil
+}
+
+// fix names the function to cache: the callee at the reported call, or,
+// when the sink is called in the entry itself, a function to extract.
+func fix(res *rerun.Result, c *rerun.Chain) string {
+	if c.Direct() {
+		return "move it into a loading function wrapped in dash.CacheData"
+	}
+	return "wrap " + c.First().Format(res.Pkg) + " in dash.CacheData"
 }

@@ -1,0 +1,212 @@
+package rerun
+
+import "go/types"
+
+// Kind says what a sink or resource constructor does, for messages.
+type Kind uint8
+
+// Sink kinds (what uncachedcall reports) and resource kinds (what
+// rerunresource reports).
+const (
+	KindNone  Kind = iota
+	KindQuery      // a database query or command
+	KindHTTP       // an HTTP request
+	KindRPC        // a gRPC call
+	KindFile       // a file read; lower severity
+	KindCall       // a sink declared with the -sinks flag
+
+	KindPool   // a connection pool or database handle
+	KindClient // an HTTP or gRPC client
+	KindCache  // a dash cache, which starts empty
+)
+
+// IsResource reports whether k is a resource kind.
+func (k Kind) IsResource() bool { return k >= KindPool }
+
+// Describe is the part of a finding's message that says what happens on
+// every rerun.
+func (k Kind) Describe() string {
+	switch k {
+	case KindQuery:
+		return "database query runs on every rerun"
+	case KindHTTP:
+		return "HTTP request runs on every rerun"
+	case KindRPC:
+		return "RPC runs on every rerun"
+	case KindFile:
+		return "file is read on every rerun"
+	case KindCall:
+		return "expensive call runs on every rerun"
+	case KindPool:
+		return "opens a new connection pool on every rerun"
+	case KindClient:
+		return "creates a new client, with its own connections, on every rerun"
+	case KindCache:
+		return "creates a new, empty cache on every rerun, so it never hits"
+	}
+	return "runs on every rerun"
+}
+
+// entry is one row of a catalogue: a package-level function (recv == "")
+// or a method of the named type recv. name "*" matches every method of
+// recv except those in wildcardExcluded.
+type entry struct {
+	pkg, recv, name string
+	kind            Kind
+}
+
+// wildcardExcluded are methods of wildcard receivers (go-redis command
+// sets) that do no I/O.
+var wildcardExcluded = map[string]bool{
+	"Pipeline": true, "TxPipeline": true, "Close": true, "String": true,
+	"Options": true, "Context": true, "WithContext": true, "AddHook": true,
+}
+
+func methods(pkg string, recvs []string, kind Kind, names ...string) []entry {
+	var out []entry
+	for _, r := range recvs {
+		for _, n := range names {
+			out = append(out, entry{pkg, r, n, kind})
+		}
+	}
+	return out
+}
+
+func funcs(pkg string, kind Kind, names ...string) []entry {
+	return methods(pkg, []string{""}, kind, names...)
+}
+
+var (
+	sqlCalls  = []string{"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext", "Prepare", "PrepareContext", "Begin", "BeginTx", "Ping", "PingContext", "Conn"}
+	pgxCalls  = []string{"Query", "QueryRow", "Exec", "Begin", "BeginTx", "SendBatch", "CopyFrom", "Prepare", "Ping", "Acquire"}
+	sqlxCalls = []string{"Select", "Get", "SelectContext", "GetContext", "Queryx", "QueryRowx", "QueryxContext", "QueryRowxContext", "NamedExec", "NamedQuery", "NamedExecContext", "NamedQueryContext", "MustExec", "MustExecContext", "Preparex", "PreparexContext", "PrepareNamed", "PrepareNamedContext", "Beginx", "BeginTxx", "MustBegin", "MustBeginTx"}
+	gormCalls = []string{"Find", "First", "Take", "Last", "Create", "CreateInBatches", "Save", "Update", "Updates", "UpdateColumn", "UpdateColumns", "Delete", "Count", "Pluck", "Scan", "Row", "Rows", "Exec", "FirstOrCreate", "FirstOrInit", "FindInBatches", "Transaction", "Begin"}
+	mongoColl = []string{"Find", "FindOne", "Aggregate", "CountDocuments", "EstimatedDocumentCount", "Distinct", "InsertOne", "InsertMany", "UpdateOne", "UpdateMany", "UpdateByID", "ReplaceOne", "DeleteOne", "DeleteMany", "FindOneAndUpdate", "FindOneAndReplace", "FindOneAndDelete", "BulkWrite", "Watch"}
+	redisPkgs = []string{"github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8", "github.com/go-redis/redis/v7"}
+	mongoPkgs = []string{"go.mongodb.org/mongo-driver/mongo", "go.mongodb.org/mongo-driver/v2/mongo"}
+)
+
+// sinkTable is the catalogue of calls that do I/O per call.
+func sinkTable() []entry {
+	var t []entry
+	t = append(t, methods("database/sql", []string{"DB", "Conn", "Tx"}, KindQuery, sqlCalls...)...)
+	t = append(t, methods("database/sql", []string{"Stmt"}, KindQuery, "Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext")...)
+	t = append(t, funcs("net/http", KindHTTP, "Get", "Head", "Post", "PostForm")...)
+	t = append(t, methods("net/http", []string{"Client"}, KindHTTP, "Do", "Get", "Head", "Post", "PostForm")...)
+	t = append(t, methods("net/http", []string{"Transport", "RoundTripper"}, KindHTTP, "RoundTrip")...)
+	for _, p := range []string{"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v4"} {
+		t = append(t, methods(p, []string{"Conn", "Tx"}, KindQuery, pgxCalls...)...)
+		t = append(t, methods(p+"/pgxpool", []string{"Pool", "Conn", "Tx"}, KindQuery, pgxCalls...)...)
+	}
+	t = append(t, funcs("github.com/jmoiron/sqlx", KindQuery, "Select", "Get", "SelectContext", "GetContext", "NamedExec", "NamedQuery", "NamedExecContext", "NamedQueryContext", "MustExec", "MustExecContext")...)
+	t = append(t, methods("github.com/jmoiron/sqlx", []string{"DB", "Tx", "Conn", "Stmt", "NamedStmt"}, KindQuery, sqlxCalls...)...)
+	t = append(t, methods("gorm.io/gorm", []string{"DB"}, KindQuery, gormCalls...)...)
+	for _, p := range redisPkgs {
+		t = append(t, methods(p, []string{"cmdable", "statefulCmdable", "Cmdable", "StatefulCmdable", "UniversalClient"}, KindQuery, "*")...)
+		t = append(t, methods(p, []string{"Client", "ClusterClient", "Ring", "Conn", "Pipeline", "Tx"}, KindQuery, "Do", "Process", "Pipelined", "TxPipelined", "Watch", "Exec")...)
+	}
+	for _, p := range mongoPkgs {
+		t = append(t, methods(p, []string{"Collection"}, KindQuery, mongoColl...)...)
+		t = append(t, methods(p, []string{"Client"}, KindQuery, "Ping", "ListDatabases", "ListDatabaseNames")...)
+		t = append(t, methods(p, []string{"Database"}, KindQuery, "RunCommand", "Aggregate", "ListCollections", "ListCollectionNames")...)
+	}
+	t = append(t, methods("google.golang.org/grpc", []string{"ClientConn", "ClientConnInterface"}, KindRPC, "Invoke", "NewStream")...)
+	t = append(t, funcs("os", KindFile, "ReadFile", "Open", "ReadDir")...)
+	t = append(t, funcs("io/ioutil", KindFile, "ReadFile", "ReadDir")...)
+	return t
+}
+
+// resourceTable is the catalogue of calls that construct a pool or client.
+func resourceTable() []entry {
+	var t []entry
+	t = append(t, funcs("database/sql", KindPool, "Open", "OpenDB")...)
+	for _, p := range []string{"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v4"} {
+		t = append(t, funcs(p, KindPool, "Connect", "ConnectConfig")...)
+		t = append(t, funcs(p+"/pgxpool", KindPool, "New", "NewWithConfig", "Connect", "ConnectConfig")...)
+	}
+	t = append(t, funcs("github.com/jmoiron/sqlx", KindPool, "Open", "Connect", "ConnectContext", "MustOpen", "MustConnect", "NewDb")...)
+	t = append(t, funcs("gorm.io/gorm", KindPool, "Open")...)
+	for _, p := range redisPkgs {
+		t = append(t, funcs(p, KindPool, "NewClient", "NewClusterClient", "NewUniversalClient", "NewRing", "NewFailoverClient", "NewFailoverClusterClient")...)
+	}
+	for _, p := range mongoPkgs {
+		t = append(t, funcs(p, KindPool, "Connect", "NewClient")...)
+	}
+	t = append(t, funcs("google.golang.org/grpc", KindClient, "NewClient", "Dial", "DialContext")...)
+	return t
+}
+
+// resourceLiterals are struct types whose composite literal constructs a
+// resource: each http.Client or http.Transport keeps its own connections.
+var resourceLiterals = []entry{
+	{"net/http", "Client", "", KindClient},
+	{"net/http", "Transport", "", KindClient},
+}
+
+// Catalogue is a lookup table of sinks or resource constructors.
+type Catalogue struct {
+	byKey map[string]Kind
+	pkgs  map[string]bool
+}
+
+func newCatalogue(rows ...[]entry) *Catalogue {
+	c := &Catalogue{byKey: map[string]Kind{}, pkgs: map[string]bool{}}
+	for _, rs := range rows {
+		for _, r := range rs {
+			c.byKey[key(r.pkg, r.recv, r.name)] = r.kind
+			c.pkgs[r.pkg] = true
+		}
+	}
+	return c
+}
+
+func key(pkg, recv, name string) string { return pkg + "\x00" + recv + "\x00" + name }
+
+// HasPackage reports whether a catalogued function lives in package path.
+func (c *Catalogue) HasPackage(path string) bool { return c.pkgs[path] }
+
+// Lookup returns the kind of fn, or KindNone when fn is not catalogued.
+// fn is matched by identity of its package path, receiver type name and
+// name, so that the catalogued packages need not be part of the build.
+func (c *Catalogue) Lookup(fn *types.Func) Kind {
+	if fn == nil || fn.Pkg() == nil || !c.pkgs[fn.Pkg().Path()] {
+		return KindNone
+	}
+	pkg := fn.Pkg().Path()
+	recv := recvName(fn)
+	if k, ok := c.byKey[key(pkg, recv, fn.Name())]; ok {
+		return k
+	}
+	if recv != "" && !wildcardExcluded[fn.Name()] {
+		if k, ok := c.byKey[key(pkg, recv, "*")]; ok {
+			return k
+		}
+	}
+	return KindNone
+}
+
+// LookupType returns the kind of a composite literal of type t.
+func (c *Catalogue) LookupType(t types.Type) Kind {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return KindNone
+	}
+	return c.byKey[key(n.Obj().Pkg().Path(), n.Obj().Name(), "")]
+}
+
+// recvName is the name of fn's receiver type without pointer and type
+// arguments, or "" for a package-level function.
+func recvName(fn *types.Func) string {
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return ""
+	}
+	t := types.Unalias(sig.Recv().Type())
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	if n, ok := t.(*types.Named); ok {
+		return n.Origin().Obj().Name()
+	}
+	return ""
+}

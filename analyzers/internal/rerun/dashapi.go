@@ -1,0 +1,86 @@
+package rerun
+
+import (
+	"go/types"
+	"strings"
+)
+
+// DashPath is the import path of the runtime whose API the analyzers
+// recognise, by type identity.
+const DashPath = "github.com/dashvet/dashvet/dash"
+
+// IsDashPackage reports whether p is package dash or one of its
+// subpackages. Calls into them never reach a sink: the runtime's own I/O
+// is not per-rerun work of the app.
+func IsDashPackage(p *types.Package) bool {
+	return p != nil && (p.Path() == DashPath || strings.HasPrefix(p.Path(), DashPath+"/"))
+}
+
+// DashFunc reports whether fn is the function or method name of package
+// dash; recv is its receiver type name ("" for a function).
+func DashFunc(fn *types.Func, recv, name string) bool {
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == DashPath &&
+		fn.Name() == name && recvName(fn) == recv
+}
+
+// IsUI reports whether t is *dash.UI.
+func IsUI(t types.Type) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && n.Obj().Name() == "UI" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == DashPath
+}
+
+// HasUIParam reports whether sig has a *dash.UI parameter: such a function
+// is a rerun entry point.
+func HasUIParam(sig *types.Signature) bool {
+	if sig == nil {
+		return false
+	}
+	for v := range sig.Params().Variables() {
+		if IsUI(v.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// triggerWidgets are the UI methods that return true in exactly one run
+// after a click; the rest of the widgets keep their value across reruns.
+var triggerWidgets = map[string]bool{
+	"Button": true, "SubmitButton": true, "DownloadButton": true,
+	"FormSubmitButton": true, "LinkButton": true,
+}
+
+// IsTrigger reports whether fn is a trigger widget method of *dash.UI.
+func IsTrigger(fn *types.Func) bool {
+	if fn == nil || !triggerWidgets[fn.Name()] || fn.Pkg() == nil || fn.Pkg().Path() != DashPath || recvName(fn) != "UI" {
+		return false
+	}
+	sig := fn.Type().(*types.Signature)
+	return sig.Results().Len() >= 1 && types.Identical(sig.Results().At(0).Type(), types.Typ[types.Bool])
+}
+
+// cacheConstructors create a dash cache; each starts empty.
+var cacheConstructors = map[string]bool{"CacheData": true, "CacheResource": true, "CacheSingleton": true}
+
+// IsCacheConstructor reports whether fn is dash.CacheData, CacheResource or
+// CacheSingleton.
+func IsCacheConstructor(fn *types.Func) bool {
+	return fn != nil && cacheConstructors[fn.Name()] && fn.Pkg() != nil && fn.Pkg().Path() == DashPath && recvName(fn) == ""
+}
+
+// runsOffPath reports whether function literals given to fn run off the
+// rerun path: on a cache miss, a hit validation or an eviction.
+func runsOffPath(fn *types.Func) bool {
+	if IsCacheConstructor(fn) {
+		return true
+	}
+	return fn != nil && (fn.Name() == "Validate" || fn.Name() == "OnRelease") &&
+		fn.Pkg() != nil && fn.Pkg().Path() == DashPath && recvName(fn) == ""
+}
+
+// IsOnChange reports whether fn is dash.OnChange.
+func IsOnChange(fn *types.Func) bool { return DashFunc(fn, "", "OnChange") }

@@ -1,0 +1,134 @@
+package uncachedcall
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"os"
+
+	"example.com/dashapp/store"
+	"github.com/dashvet/dashvet/dash"
+	"github.com/redis/go-redis/v9"
+)
+
+var db *sql.DB
+
+type Sale struct {
+	Region string
+	Amount float64
+}
+
+func loadSales(ctx context.Context, region string) ([]Sale, error) {
+	rows, err := db.QueryContext(ctx, "SELECT region, amount FROM sales WHERE region = $1", region)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return nil, nil
+}
+
+// The correct pattern: the loader runs on a cache miss only.
+var salesCache = dash.CacheData(loadSales, dash.CacheName("sales"))
+
+func app(ui *dash.UI) {
+	region := ui.Selectbox("Region", []string{"EMEA", "APAC"})
+	loadSales(ui.Context(), region) // want `^app → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap loadSales in dash.CacheData$`
+
+	sales, _ := salesCache.Get(ui.Context(), region) // cached: not reported
+	ui.Table(sales)
+
+	db.PingContext(ui.Context()) // want `^app → \(\*sql.DB\).PingContext: database query runs on every rerun; move it into a loading function wrapped in dash.CacheData$`
+
+	resp, err := http.Get("https://api.example.com/rates") // want `app → http.Get: HTTP request runs on every rerun`
+	if err == nil {
+		resp.Body.Close()
+	}
+	os.ReadFile("data.csv") // want `app → os.ReadFile: file is read on every rerun`
+}
+
+// Cross-package facts, methods on value and pointer receivers, generics.
+func orders(ui *dash.UI) {
+	ctx := ui.Context()
+	store.LoadOrders(ctx, db) // want `orders → store.LoadOrders → store.queryOrders → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap store.LoadOrders in dash.CacheData`
+	repo := store.Repo{DB: db}
+	repo.Count(ctx)                        // want `orders → store.Repo.Count → \(\*sql.DB\).QueryRowContext`
+	(&repo).Ping(ctx)                      // want `orders → \(\*store.Repo\).Ping → \(\*sql.DB\).PingContext`
+	ui.Text(repo.Name())                   // no I/O
+	store.Fetch[[]Sale](ctx, "https://x/") // want `orders → store.Fetch → \(\*http.Client\).Do: HTTP request runs on every rerun`
+	store.Handler(db)                      // returns a closure: not a call to the database
+}
+
+// Closures, goroutines and defer are part of the rerun path.
+func closures(ui *dash.UI) {
+	load := func() {
+		loadSales(ui.Context(), "EMEA") // want `closures → loadSales → \(\*sql.DB\).QueryContext`
+	}
+	load()
+	go func() {
+		db.ExecContext(context.Background(), "UPDATE hits SET n = n + 1") // want `closures → \(\*sql.DB\).ExecContext`
+	}()
+	defer db.ExecContext(context.Background(), "INSERT INTO visits DEFAULT VALUES") // want `closures → \(\*sql.DB\).ExecContext`
+}
+
+// Trigger guards: a click runs the code once, not on every rerun.
+func triggers(ui *dash.UI) {
+	if ui.Button("Refresh") {
+		loadSales(ui.Context(), "EMEA")
+	}
+	clicked := ui.Button("Export")
+	if clicked && ui.Checkbox("All", false) {
+		loadSales(ui.Context(), "ALL")
+	}
+	ui.Form("filters", func(f *dash.UI) {
+		region := f.Selectbox("Region", []string{"EMEA"})
+		if !f.SubmitButton("Apply") {
+			return
+		}
+		loadSales(f.Context(), region)
+	})
+	ui.Button("Reload", dash.OnChange(func(cb *dash.UI) {
+		loadSales(cb.Context(), "EMEA") // a Button's callback runs once per click
+	}))
+	if ui.Checkbox("Live", false) {
+		loadSales(ui.Context(), "LIVE") // want `triggers → loadSales`
+	}
+	ui.Slider("Days", 1, 30, 7, dash.OnChange(func(cb *dash.UI) {
+		loadSales(cb.Context(), "EMEA") // want `triggers.func3 → loadSales`
+	}))
+}
+
+// Helpers that take the UI are entries of their own, reported there.
+func page(ui *dash.UI) {
+	panel(ui)
+}
+
+func panel(ui *dash.UI) {
+	loadSales(ui.Context(), "EMEA") // want `panel → loadSales`
+}
+
+// Redis commands are methods of an embedded type; matched by package path.
+var rdb = redis.NewClient(&redis.Options{Addr: "cache:6379"})
+
+func counters(ui *dash.UI) {
+	v, _ := rdb.Get(ui.Context(), "visits").Result() // want `counters → redis.cmdable.Get: database query runs on every rerun`
+	ui.Text(v)
+}
+
+// Functions given to the caches run on a miss.
+var pool = dash.CacheSingleton(func(ctx context.Context) (*sql.DB, error) {
+	db, err := sql.Open("postgres", "")
+	if err != nil {
+		return nil, err
+	}
+	return db, db.PingContext(ctx)
+})
+
+func main() {
+	dash.NewApp().
+		Page("/", "Sales", app).
+		Page("/orders", "Orders", orders).
+		Page("/x", "X", func(ui *dash.UI) {
+			db.QueryContext(ui.Context(), "SELECT 1") // want `main.func1 → \(\*sql.DB\).QueryContext`
+		}).
+		Run()
+}
