@@ -1,0 +1,17 @@
+// Package rerunresource reports connection pools, clients and caches
+// constructed on the rerun path of a dash app.
+//
+// sql.Open, pgxpool.New, redis.NewClient, grpc.NewClient, mongo.Connect and
+// a new http.Client or http.Transport each own a pool of connections. Made
+// in the app function, a new pool is made on every rerun of every session
+// and the old ones linger until collected: the database runs out of
+// connections ("too many clients") under a handful of users. Create the
+// resource once, with dash.CacheSingleton or dash.CacheResource, or at
+// package level.
+//
+// A dash.CacheData, CacheResource or CacheSingleton constructed on the rerun
+// path is reported too: a new cache starts empty on every rerun and never
+// hits.
+//
+// URL: https://github.com/dashvet/dashvet/blob/main/docs/analyzers/rerunresource.md
+package rerunresource

@@ -1,0 +1,78 @@
+package rerunresource
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"time"
+
+	"example.com/dashapp/store"
+	"github.com/dashvet/dashvet/dash"
+	"github.com/redis/go-redis/v9"
+)
+
+// The correct patterns: one pool for the process, created on first use,
+// and a package-level client.
+var pool = dash.CacheSingleton(func(ctx context.Context) (*sql.DB, error) {
+	return sql.Open("postgres", "postgres://db/sales")
+}, dash.OnRelease(func(db *sql.DB) { db.Close() }))
+
+var client = &http.Client{Timeout: 5 * time.Second}
+
+var perTenant = dash.CacheResource(func(ctx context.Context, tenant string) (*redis.Client, error) {
+	return redis.NewClient(&redis.Options{Addr: tenant + ":6379"}), nil
+})
+
+func good(ui *dash.UI) {
+	db, err := pool.Get(ui.Context())
+	if err != nil {
+		ui.Error(err.Error())
+		return
+	}
+	_ = db
+	_ = client
+	perTenant.Get(ui.Context(), "acme")
+}
+
+func newDB() (*sql.DB, error) { return sql.Open("postgres", "postgres://db/sales") }
+
+func bad(ui *dash.UI) {
+	db, _ := sql.Open("postgres", "postgres://db/sales") // want `^bad → sql.Open: opens a new connection pool on every rerun; create it once with dash.CacheSingleton \(or dash.CacheResource, per key\)$`
+	defer db.Close()
+	newDB()                                 // want `^bad → newDB → sql.Open: opens a new connection pool on every rerun; cache the result of newDB with dash.CacheSingleton`
+	store.Open("")                          // want `bad → store.Open → sql.Open`
+	c := &http.Client{Timeout: time.Second} // want `bad → http.Client\{\}: creates a new client, with its own connections, on every rerun`
+	_ = c
+	t := http.Transport{} // want `bad → http.Transport\{\}`
+	_ = &t
+	redis.NewClient(&redis.Options{}) // want `bad → redis.NewClient`
+}
+
+// A cache built inside the app is empty on every rerun.
+func cacheInApp(ui *dash.UI) {
+	sales := dash.CacheData(func(ctx context.Context, region string) ([]float64, error) { // want `cacheInApp → dash.CacheData: creates a new, empty cache on every rerun, so it never hits; declare the cache once, at package level`
+		return nil, nil
+	})
+	sales.Get(ui.Context(), "EMEA")
+}
+
+// Once per click is not per rerun.
+func clicked(ui *dash.UI) {
+	if ui.Button("Reconnect") {
+		sql.Open("postgres", "")
+	}
+}
+
+// Generic helpers and goroutines.
+func open[T any](dsn string) (*sql.DB, T) {
+	var zero T
+	db, _ := sql.Open("postgres", dsn)
+	return db, zero
+}
+
+func generic(ui *dash.UI) {
+	open[int]("") // want `generic → open → sql.Open`
+	go func() {
+		_ = &http.Transport{} // want `generic → http.Transport\{\}`
+	}()
+}
