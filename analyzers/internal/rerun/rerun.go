@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/types"
 	"reflect"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -283,7 +284,7 @@ func (e *engine) entry(ent *Entry, body *ast.BlockStmt) *Entry {
 			ent.Sites = append(ent.Sites, &Site{
 				Node:     n,
 				Callee:   callee,
-				Path:     stack,
+				Path:     slices.Clone(stack),
 				Trigger:  ent.Trigger || e.guards.Guarded(n, stack),
 				Query:    q,
 				Resource: r,

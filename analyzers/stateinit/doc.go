@@ -1,0 +1,27 @@
+// Package stateinit reports session state initialised with State.Set on
+// the rerun path, which resets the value on every rerun.
+//
+// An app that writes ui.State().Set("count", 0) at its top sets count back
+// to 0 on every interaction: the counter never counts, the selected tab
+// jumps back, the cart empties. State.SetDefault stores the value only when
+// the key is absent; the analyzer offers that fix.
+//
+// The exact rule: a call of (*dash.State).Set directly in an entry (a
+// function or function literal with a *dash.UI parameter, or a closure run
+// as part of it) is reported when all of these hold:
+//
+//   - its value is a constant expression: a literal, a named constant, nil,
+//     a conversion of one, a composite literal (or its address) built only
+//     from such values, or make/new with such arguments. A value computed in
+//     the run (from a widget, a query, a variable) is what the user wants
+//     stored each run and is not reported;
+//   - it is not trigger-guarded (under a Button, SubmitButton or
+//     DownloadButton that returned true), and not inside an OnChange
+//     callback;
+//   - no enclosing if, else or switch case, and no earlier
+//     "if ... { return }" of an enclosing block, tests the same key with
+//     Has, Get or dash.Value (the key is the same constant, or the same
+//     expression).
+//
+// URL: https://github.com/dashvet/dashvet/blob/main/docs/analyzers/stateinit.md
+package stateinit

@@ -1,0 +1,95 @@
+package stateinit
+
+import (
+	"time"
+
+	"github.com/dashvet/dashvet/dash"
+)
+
+const keyCount = "count"
+
+type Filters struct {
+	Region string
+	Days   int
+}
+
+func app(ui *dash.UI) {
+	st := ui.State()
+	st.Set("count", 0)                    // want `^State.Set\("count", ...\) runs on every rerun and resets the value the user changed; initialise it with SetDefault \(or guard it with Has\)$`
+	ui.State().Set(keyCount+"x", "")      // want `State.Set\(keyCount \+ "x", ...\)`
+	st.Set("filters", Filters{Days: 7})   // want `State.Set\("filters"`
+	st.Set("tags", []string{"a", "b"})    // want `State.Set\("tags"`
+	st.Set("seen", make(map[string]bool)) // want `State.Set\("seen"`
+	st.Set("limit", int64(10))            // want `State.Set\("limit"`
+
+	// The correct pattern.
+	st.SetDefault("page", 1)
+	dash.ValueOr(st, "sort", "date")
+
+	// Values computed in this run are meant to be stored each run.
+	region := ui.Selectbox("Region", []string{"EMEA", "APAC"})
+	st.Set("region", region)
+	st.Set("loadedAt", time.Now())
+
+	// Guards of the same key.
+	if !st.Has("total") {
+		st.Set("total", 0)
+	}
+	if _, ok := st.Get("cart"); !ok {
+		st.Set("cart", []string{})
+	}
+	v, ok := dash.Value[int](st, "step")
+	if !ok {
+		st.Set("step", 1)
+	}
+	_ = v
+	if st.Has("ready") {
+		ui.Text("ready")
+	} else {
+		st.Set("ready", false)
+	}
+
+	// A guard of another key does not count.
+	if !st.Has("other") {
+		st.Set("count2", 0) // want `State.Set\("count2"`
+	}
+}
+
+func earlyReturn(ui *dash.UI) {
+	st := ui.State()
+	if st.Has(keyCount) {
+		return
+	}
+	st.Set(keyCount, 0)
+}
+
+// Triggers and callbacks: once per click or change.
+func triggers(ui *dash.UI) {
+	st := ui.State()
+	if ui.Button("Reset") {
+		st.Set("count", 0)
+	}
+	ui.Button("Clear", dash.OnChange(func(cb *dash.UI) {
+		cb.State().Set("cart", nil)
+	}))
+	ui.Slider("Days", 1, 30, 7, dash.OnChange(func(cb *dash.UI) {
+		cb.State().Set("page", 1) // resetting the page when the filter changes is the point
+	}))
+	ui.Form("f", func(f *dash.UI) {
+		if f.SubmitButton("Save") {
+			f.State().Set("saved", true)
+		}
+		f.State().Set("draft", "") // want `State.Set\("draft"`
+	})
+}
+
+// Closures in the app are part of its run.
+func closures(ui *dash.UI) {
+	reset := func() {
+		ui.State().Set("n", 0) // want `State.Set\("n"`
+	}
+	reset()
+}
+
+// Helpers without a UI are not checked: what they set depends on callers.
+func initState(st *dash.State) { st.Set("theme", "light") }
