@@ -1,11 +1,142 @@
 package cacheserial
 
-import "golang.org/x/tools/go/analysis"
+import (
+	"go/ast"
+	"go/types"
+	"strings"
 
-// Analyzer is a placeholder replaced by the real analyzer (issue 4).
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dashvet/dashvet/analyzers/internal/rerun"
+	"github.com/dashvet/dashvet/analyzers/internal/suppress"
+	"github.com/dashvet/dashvet/dash/copyable"
+)
+
+const doc = `cacheserial: report dash.CacheData values that cannot be deep-copied
+
+dash.CacheData gives every caller a deep copy of the cached value. A value
+type that reaches a channel, function, non-empty interface, pool,
+connection, result set, file, HTTP response or sync type cannot be copied:
+the runtime panics when the cache is constructed. Cache plain data, or cache
+resources with dash.CacheResource.`
+
+// Analyzer reports CacheData instantiations with uncopyable value types.
 var Analyzer = &analysis.Analyzer{
 	Name: "cacheserial",
-	Doc:  "cacheserial: placeholder",
+	Doc:  doc,
 	URL:  "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/cacheserial.md",
-	Run:  func(*analysis.Pass) (any, error) { return nil, nil },
+	Run:  run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	rep := suppress.New(pass)
+	if importsDash(pass.Pkg) {
+		for _, f := range pass.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					check(pass, rep, call)
+				}
+				return true
+			})
+		}
+	}
+	rep.Finish()
+	return nil, nil
+}
+
+func importsDash(p *types.Package) bool {
+	for _, imp := range p.Imports() {
+		if imp.Path() == rerun.DashPath {
+			return true
+		}
+	}
+	return false
+}
+
+// check reports call if it calls dash.CacheData with a value type that
+// cannot be copied.
+func check(pass *analysis.Pass, rep *suppress.Reporter, call *ast.CallExpr) {
+	id := funcIdent(call.Fun)
+	if id == nil {
+		return
+	}
+	fn, ok := pass.TypesInfo.Uses[id].(*types.Func)
+	if !ok || !rerun.DashFunc(fn, "", "CacheData") {
+		return
+	}
+	inst, ok := pass.TypesInfo.Instances[id]
+	if !ok || inst.TypeArgs.Len() != 2 {
+		return
+	}
+	v := inst.TypeArgs.At(1)
+	p := checkTypes(v)
+	if p == nil {
+		return
+	}
+	qual := func(p *types.Package) string {
+		if p == pass.Pkg {
+			return ""
+		}
+		return p.Name()
+	}
+	msg := "dash.CacheData cannot deep-copy values of type " + types.TypeString(v, qual) + ": "
+	if p.Path == "" {
+		msg += p.Reason // the value type itself offends: do not repeat it
+	} else {
+		msg += p.Error()
+	}
+	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg}
+	if p.Resource {
+		if !strings.Contains(p.Reason, "CacheResource") {
+			d.Message += "; cache it with dash.CacheResource"
+		}
+		if isWhole(v, p) {
+			d.SuggestedFixes = []analysis.SuggestedFix{{
+				Message:   "Use dash.CacheResource",
+				TextEdits: []analysis.TextEdit{{Pos: id.Pos(), End: id.End(), NewText: []byte("CacheResource")}},
+			}}
+		}
+	}
+	rep.Report(d)
+}
+
+// checkTypes applies the runtime's copy rule, staying silent should the
+// rule fail on an unforeseen type.
+func checkTypes(t types.Type) (p *copyable.Problem) {
+	defer func() {
+		if recover() != nil {
+			p = nil
+		}
+	}()
+	return copyable.CheckTypes(t)
+}
+
+// isWhole reports whether the offending part is the cached value itself
+// (a *sql.DB, not a struct holding one): only then is CacheResource, with
+// the same loading function, the fix.
+func isWhole(v types.Type, p *copyable.Problem) bool {
+	name := func(t types.Type) string { return types.TypeString(t, (*types.Package).Name) }
+	if p.Type == name(v) {
+		return true
+	}
+	if ptr, ok := types.Unalias(v).(*types.Pointer); ok {
+		return p.Type == name(ptr.Elem())
+	}
+	return false
+}
+
+// funcIdent returns the identifier naming the function in f, through
+// explicit instantiation and package qualification.
+func funcIdent(f ast.Expr) *ast.Ident {
+	switch e := ast.Unparen(f).(type) {
+	case *ast.IndexExpr:
+		return funcIdent(e.X)
+	case *ast.IndexListExpr:
+		return funcIdent(e.X)
+	case *ast.SelectorExpr:
+		return e.Sel
+	case *ast.Ident:
+		return e
+	}
+	return nil
 }

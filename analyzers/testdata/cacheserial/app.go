@@ -1,0 +1,57 @@
+package cacheserial
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"time"
+
+	"github.com/dashvet/dashvet/dash"
+)
+
+type Row struct {
+	Region string
+	Amount float64
+	At     time.Time
+}
+
+type Report struct {
+	Title string
+	Rows  *sql.Rows
+}
+
+type Guarded struct {
+	mu    sync.Mutex
+	Items []Row
+}
+
+func loadRows(ctx context.Context, region string) ([]Row, error)       { return nil, nil }
+func loadReport(ctx context.Context, region string) (Report, error)    { return Report{}, nil }
+func loadGuarded(ctx context.Context, region string) (*Guarded, error) { return nil, nil }
+
+// Plain data is fine, at package level or not.
+var rows = dash.CacheData(loadRows)
+
+var report = dash.CacheData(loadReport) // want `^dash.CacheData cannot deep-copy values of type Report: Report.Rows: \*sql.Rows: .*; cache it with dash.CacheResource$`
+
+var guarded = dash.CacheData(loadGuarded) // want `dash.CacheData cannot deep-copy values of type \*Guarded: .*mu: sync.Mutex`
+
+var pool = dash.CacheData(func(ctx context.Context, dsn string) (*sql.DB, error) { // want `dash.CacheData cannot deep-copy values of type \*sql.DB: a connection pool`
+	return sql.Open("postgres", dsn)
+})
+
+var updates = dash.CacheData[string, chan Row](func(ctx context.Context, k string) (chan Row, error) { // want `chan Row`
+	return make(chan Row), nil
+})
+
+// Generic wrappers are checked where they are instantiated, not inside.
+func cached[V any](fn func(context.Context, string) (V, error)) *dash.DataCache[string, V] {
+	return dash.CacheData(fn)
+}
+
+var counts = cached(func(ctx context.Context, k string) (map[string]int, error) { return nil, nil })
+
+// The resource belongs in a resource cache.
+var good = dash.CacheResource(func(ctx context.Context, dsn string) (*sql.DB, error) {
+	return sql.Open("postgres", dsn)
+})
