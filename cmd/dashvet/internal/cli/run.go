@@ -170,7 +170,7 @@ func write(env *Env, o options, analyzers []*analysis.Analyzer, findings []repor
 	case "github":
 		return output.GitHub(env.Stdout, findings, repoRoot(context.Background(), env.Dir))
 	}
-	return output.Text(env.Stdout, findings, env.Dir, res.packages, colorEnabled(env, o.color, env.Stdout))
+	return output.Text(env.Stdout, findings, env.Dir, res.packages, len(res.errors), colorEnabled(env, o.color, env.Stdout))
 }
 
 // applyFixes applies (or, with diffOnly, prints as a patch) the first

@@ -20,9 +20,9 @@ import (
 // shows file:line:col (so terminals and editors can jump to it), the
 // analyzer, the message, the related locations (the rerun chain) and the
 // documentation URL. File names are shown relative to dir when below it.
-// packages is the number of packages analysed, for the summary of a clean
-// run.
-func Text(w io.Writer, findings []report.Finding, dir string, packages int, useColor bool) error {
+// packages is the number of packages analysed and errors the number of
+// errors, for the summary.
+func Text(w io.Writer, findings []report.Finding, dir string, packages, errors int, useColor bool) error {
 	st := newStyles(useColor)
 	var b strings.Builder
 	lastFile := ""
@@ -52,19 +52,27 @@ func Text(w io.Writer, findings []report.Finding, dir string, packages int, useC
 	if len(findings) > 0 {
 		b.WriteByte('\n')
 	}
-	b.WriteString(st.summary(findings, packages))
+	b.WriteString(st.summary(findings, packages, errors))
 	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // Summary returns the one-line summary of a run, such as
-// "3 findings in 2 packages (uncachedcall 2, stateinit 1)".
-func Summary(findings []report.Finding, packages int) string {
-	return newStyles(false).summary(findings, packages)
+// "3 findings in 2 packages (uncachedcall 2, stateinit 1)". A run with
+// errors says that its analysis is incomplete, so it never reads as clean.
+func Summary(findings []report.Finding, packages, errors int) string {
+	return newStyles(false).summary(findings, packages, errors)
 }
 
-func (st styles) summary(findings []report.Finding, packages int) string {
+func (st styles) summary(findings []report.Finding, packages, errors int) string {
+	if errors > 0 {
+		s := st.bad.Sprintf("analysis incomplete: %s (see above)", plural(errors, "error"))
+		if len(findings) > 0 {
+			s += "; " + st.summary(findings, packages, 0)
+		}
+		return s
+	}
 	if len(findings) == 0 {
 		return st.clean.Sprintf("no findings in %s", plural(packages, "package"))
 	}
