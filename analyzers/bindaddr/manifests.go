@@ -1,0 +1,196 @@
+package bindaddr
+
+import (
+	"bytes"
+	"go/ast"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/dashvet/dashvet/analyzers/internal/suppress"
+)
+
+// maxManifest bounds what is read of one file: manifests are small, and a
+// large file of that name is not one.
+const maxManifest = 1 << 20
+
+// containerFiles are the names of files that build or run a container.
+var containerFiles = []string{
+	"Dockerfile", "Containerfile",
+	"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml",
+}
+
+// k8sDirs are the conventional folders of Kubernetes manifests, looked up
+// in the package directory and the module root.
+var k8sDirs = []string{".", "k8s", "kubernetes", "deploy", "manifests"}
+
+var (
+	k8sKind     = regexp.MustCompile(`(?m)^\s*kind:\s*(Deployment|StatefulSet|DaemonSet|Pod|Job|CronJob)\s*$`)
+	flagAddress = regexp.MustCompile(`--server\.address[= ]+["']?([^\s"',\]]+)`)
+	envAddress  = regexp.MustCompile(`DASH_SERVER_ADDRESS(?:["']?\s*[=:]\s*|\s+)["']?([^\s"',\]]*)`)
+	tomlAddress = regexp.MustCompile(`(?m)^\s*address\s*=\s*["']([^"']*)["']`)
+	k8sEnvValue = regexp.MustCompile(`name:\s*["']?DASH_SERVER_ADDRESS["']?\s*\n\s*value:\s*["']?([^\s"']+)`)
+)
+
+// checkManifests reports run, the call serving the app on the default
+// address, when the package directory or module root holds container
+// manifests none of which sets the address.
+//
+// The files read are not among the package's files, so Pass.ReadFile
+// (which admits only those) cannot read them. A non-nil ReadFile is taken
+// as the driver's statement that the analysis may look at the file system;
+// without it (Bazel nogo, sandboxed drivers) the check is skipped.
+func checkManifests(pass *analysis.Pass, rep *suppress.Reporter, run *ast.CallExpr) {
+	if pass.ReadFile == nil || len(pass.Files) == 0 {
+		return
+	}
+	tf := pass.Fset.File(pass.Files[0].FileStart)
+	if tf == nil {
+		return
+	}
+	pkgDir := filepath.Dir(tf.Name())
+	if !filepath.IsAbs(pkgDir) {
+		return
+	}
+	dirs := []string{pkgDir}
+	if pass.Module != nil {
+		if root := moduleRoot(pkgDir); root != "" && root != pkgDir {
+			dirs = append(dirs, root)
+		}
+	}
+	var found []string
+	for _, dir := range dirs {
+		if configured(filepath.Join(dir, "dash.toml"), tomlAddress) {
+			return
+		}
+		for _, m := range manifests(dir) {
+			if setsAddress(m) {
+				return
+			}
+			found = append(found, m)
+		}
+	}
+	if len(found) == 0 {
+		return
+	}
+	rel, err := filepath.Rel(pkgDir, found[0])
+	if err != nil {
+		rel = found[0]
+	}
+	rep.Reportf(run.Pos(), "the app serves on the default address 127.0.0.1, unreachable from outside the container of %s; "+
+		"pass dash.Address(\"0.0.0.0\"), or set --server.address=0.0.0.0 or DASH_SERVER_ADDRESS=0.0.0.0 there", filepath.ToSlash(rel))
+}
+
+// moduleRoot returns the nearest directory at or above dir holding go.mod.
+func moduleRoot(dir string) string {
+	for range 32 {
+		if st, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil && st.Mode().IsRegular() {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return ""
+}
+
+// manifests lists the container manifests of dir.
+func manifests(dir string) []string {
+	var out []string
+	for _, name := range containerFiles {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			out = append(out, p)
+		}
+	}
+	for _, sub := range k8sDirs {
+		entries, err := os.ReadDir(filepath.Join(dir, sub))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if !e.Type().IsRegular() || isCompose(name) {
+				continue
+			}
+			switch {
+			case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
+				p := filepath.Join(dir, sub, name)
+				if b := read(p); b != nil && k8sKind.Match(b) {
+					out = append(out, p)
+				}
+			case sub == "." && (strings.HasPrefix(name, "Dockerfile.") || strings.HasSuffix(name, ".Dockerfile")):
+				out = append(out, filepath.Join(dir, name))
+			}
+		}
+	}
+	return out
+}
+
+func isCompose(name string) bool {
+	for _, c := range containerFiles {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+func read(path string) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxManifest))
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// setsAddress reports whether a manifest sets a non-loopback address.
+func setsAddress(path string) bool {
+	b := read(path)
+	if b == nil {
+		return false
+	}
+	for _, re := range []*regexp.Regexp{flagAddress, envAddress, k8sEnvValue} {
+		for _, m := range re.FindAllSubmatch(b, -1) {
+			v := string(bytes.TrimSpace(m[1]))
+			if v == "" && re == envAddress {
+				// "- name: DASH_SERVER_ADDRESS" with the value on the next
+				// line is judged by k8sEnvValue.
+				continue
+			}
+			if v != "" && !IsLoopback(v) && !strings.HasPrefix(v, "$") {
+				return true
+			}
+			if strings.HasPrefix(v, "$") {
+				return true // set from the environment: trust the deployer
+			}
+		}
+	}
+	return false
+}
+
+// configured reports whether a dash.toml sets a non-loopback address.
+func configured(path string, re *regexp.Regexp) bool {
+	if _, err := os.Stat(path); err != nil {
+		return false
+	}
+	b := read(path)
+	for _, m := range re.FindAllSubmatch(b, -1) {
+		if v := string(m[1]); v != "" && !IsLoopback(v) {
+			return true
+		}
+	}
+	return false
+}
+
