@@ -193,4 +193,3 @@ func configured(path string, re *regexp.Regexp) bool {
 	}
 	return false
 }
-
