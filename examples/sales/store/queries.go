@@ -18,7 +18,8 @@ const AllRegions = ""
 // key of its data caches: one cached result per combination of filters.
 type Filter struct {
 	Region         string // AllRegions or one region
-	From           string // first month included, YYYY-MM; "" for all
+	From           string // first month included, YYYY-MM; "" for no bound
+	Until          string // last month included, YYYY-MM; "" for no bound
 	MinAmountCents int64  // only orders of at least this amount
 }
 
@@ -27,6 +28,9 @@ func (f Filter) where() (string, []any) {
 	args := []any{f.MinAmountCents}
 	if f.From != "" {
 		conds, args = append(conds, "month >= ?"), append(args, f.From)
+	}
+	if f.Until != "" {
+		conds, args = append(conds, "month <= ?"), append(args, f.Until)
 	}
 	if f.Region != AllRegions {
 		conds, args = append(conds, "region = ?"), append(args, f.Region)

@@ -142,7 +142,7 @@ func expect(orders []Order, f Filter) (Summary, map[string]MonthRow, map[string]
 	var s Summary
 	months, products := map[string]MonthRow{}, map[string]ProductRow{}
 	for _, o := range orders {
-		if o.AmountCents < f.MinAmountCents || o.Month < f.From || f.Region != AllRegions && o.Region != f.Region {
+		if o.AmountCents < f.MinAmountCents || o.Month < f.From || f.Until != "" && o.Month > f.Until || f.Region != AllRegions && o.Region != f.Region {
 			continue
 		}
 		s.Orders++
@@ -169,6 +169,8 @@ func TestQueriesMatchTheData(t *testing.T) {
 		{MinAmountCents: 50_000},
 		{Region: "APAC", From: "2025-01", MinAmountCents: 20_000},
 		{Region: "Atlantis"},
+		{From: "2024-09", Until: "2024-11"},
+		{Region: "North America", Until: "2024-12", MinAmountCents: 10_000},
 	}
 	orders := Generate(small)
 	forEachBackend(t, func(t *testing.T, b backend) {
@@ -219,7 +221,7 @@ func TestQueriesMatchTheData(t *testing.T) {
 			}
 			var want []Order
 			for _, o := range orders {
-				if o.AmountCents >= f.MinAmountCents && o.Month >= f.From && (f.Region == AllRegions || o.Region == f.Region) {
+				if o.AmountCents >= f.MinAmountCents && o.Month >= f.From && (f.Until == "" || o.Month <= f.Until) && (f.Region == AllRegions || o.Region == f.Region) {
 					want = append(want, o)
 				}
 			}
