@@ -7,7 +7,9 @@
 //	//dashvet:ignore uncachedcall,stateinit the table is tiny and local
 //	rows := db.Query(...)
 //
-// It applies to findings on its own line or on the line below it. The
+// It applies to findings on its own line or on the line below it. A
+// nested "//" ends the reason: what follows is an ordinary comment
+// (//dashvet:ignore stateinit reset on purpose // see #12). The
 // file-level form applies to the whole file:
 //
 //	//dashvet:file-ignore bindaddr served behind a sidecar proxy
@@ -84,6 +86,10 @@ func parse(fset *token.FileSet, c *ast.Comment) *directive {
 	// "//dashvet:ignorefoo" is not a directive.
 	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 		return nil
+	}
+	// A nested comment is not part of the directive.
+	if i := strings.Index(rest, "//"); i >= 0 {
+		rest = rest[:i]
 	}
 	fields := strings.Fields(rest)
 	pos := fset.Position(c.Slash)
