@@ -3,6 +3,8 @@ module github.com/dashvet/dashvet
 go 1.26.0
 
 require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/coder/websocket v1.8.15
 	github.com/fatih/color v1.19.0
 	golang.org/x/tools v0.52.0
 )

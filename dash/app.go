@@ -1,8 +1,19 @@
 package dash
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 	"time"
 )
 
@@ -21,6 +32,10 @@ type Config struct {
 	Server ServerConfig
 	Theme  ThemeConfig
 	Logger *slog.Logger `toml:"-"`
+
+	// routes are extra handlers mounted next to the app (such as
+	// /metrics), added by unexported options of this package.
+	routes map[string]http.Handler
 }
 
 // ServerConfig is the [server] section of dash.toml.
@@ -31,6 +46,7 @@ type ServerConfig struct {
 	MaxMessageSize int64         // bytes, default 1 MiB
 	SessionTTL     time.Duration // how long a disconnected session is kept, default 2m
 	AllowedOrigins []string      // extra origins allowed to open the WebSocket
+	MaxSessions    int           // live plus disconnected sessions kept, default 1000; 0 means no limit
 }
 
 // ThemeConfig is the [theme] section of dash.toml.
@@ -69,10 +85,43 @@ func AllowedOrigins(origins ...string) Option {
 // Logger sets the logger (default slog.Default()).
 func Logger(l *slog.Logger) Option { return optionFunc(func(c *Config) { c.Logger = l }) }
 
+// MaxSessions bounds the sessions kept (connected plus disconnected within
+// their TTL). When full, the session disconnected longest is dropped; when
+// every session is connected, new connections are refused. 0 means no limit.
+func MaxSessions(n int) Option { return optionFunc(func(c *Config) { c.Server.MaxSessions = n }) }
+
+// WithConfig replaces the whole configuration, for example with one
+// returned by LoadConfig when the app is mounted with Handler. Options
+// after it still apply.
+func WithConfig(cfg Config) Option {
+	return optionFunc(func(c *Config) {
+		routes := c.routes
+		*c = cfg
+		if c.routes == nil {
+			c.routes = routes
+		}
+	})
+}
+
+// withRoute mounts h at pattern (an http.ServeMux pattern) next to the app.
+// It is how other parts of the package add endpoints such as /metrics.
+func withRoute(pattern string, h http.Handler) Option {
+	return optionFunc(func(c *Config) {
+		if c.routes == nil {
+			c.routes = make(map[string]http.Handler)
+		}
+		c.routes[pattern] = h
+	})
+}
+
 // App is a multipage dashboard.
 type App struct {
 	opts  []Option
 	pages []page
+	errs  []error // invalid Page calls, reported by Handler and Run
+
+	once    sync.Once
+	handler http.Handler
 }
 
 type page struct {
@@ -83,19 +132,150 @@ type page struct {
 // NewApp returns an App configured by opts.
 func NewApp(opts ...Option) *App { return &App{opts: opts} }
 
-// Page adds a page served at path, listed in the sidebar navigation.
+// Page adds a page served at path, listed in the sidebar navigation. The
+// first page is the default. Paths are absolute ("/", "/sales"); a path
+// under /_dash/, /healthz, a duplicate or a nil fn is an error reported by
+// Handler and Run. Add every page before calling Handler or Run.
 func (a *App) Page(path, title string, fn func(*UI)) *App {
-	a.pages = append(a.pages, page{path, title, fn})
+	p, err := cleanPagePath(path)
+	switch {
+	case err != nil:
+	case fn == nil:
+		err = fmt.Errorf("page %q has a nil function", path)
+	default:
+		for _, q := range a.pages {
+			if q.path == p {
+				err = fmt.Errorf("page %q is added twice", p)
+			}
+		}
+	}
+	if err != nil {
+		a.errs = append(a.errs, err)
+		return a
+	}
+	a.pages = append(a.pages, page{p, title, fn})
 	return a
 }
 
+func cleanPagePath(p string) (string, error) {
+	if !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("page path %q must start with /", p)
+	}
+	clean := path.Clean(p)
+	if clean+"/" == prefixPrivate || strings.HasPrefix(clean, prefixPrivate) || clean == pathHealth {
+		return "", fmt.Errorf("page path %q is reserved by the runtime", p)
+	}
+	return clean, nil
+}
+
+// err reports what is wrong with the app's pages.
+func (a *App) err() error {
+	if len(a.pages) == 0 && len(a.errs) == 0 {
+		return errors.New("dash: the app has no pages")
+	}
+	if len(a.errs) > 0 {
+		return fmt.Errorf("dash: %w", errors.Join(a.errs...))
+	}
+	return nil
+}
+
 // Handler returns the app as an http.Handler, to mount it in an existing
-// server and for tests.
-func (a *App) Handler() http.Handler { return http.NotFoundHandler() }
+// server and for tests. Its configuration is the defaults and the app's
+// Options; dash.toml, environment and flags are read only by Run (pass
+// WithConfig(LoadConfig(...)) to use them here). It may be mounted under a
+// prefix with http.StripPrefix. Handler returns the same handler on every
+// call.
+func (a *App) Handler() http.Handler {
+	a.once.Do(func() {
+		cfg := DefaultConfig()
+		applyOptions(&cfg, a.opts)
+		a.handler = a.newHandler(cfg)
+	})
+	return a.handler
+}
+
+// newHandler builds the server, or a handler explaining why it cannot.
+func (a *App) newHandler(cfg Config) http.Handler {
+	if err := a.err(); err != nil {
+		log := cfg.Logger
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Error("dash: app is misconfigured", "err", err)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		})
+	}
+	return a.newServer(cfg)
+}
+
+func (a *App) newServer(cfg Config) *server {
+	pages := make([]*page, len(a.pages))
+	for i := range a.pages {
+		pages[i] = &a.pages[i]
+	}
+	return newServer(cfg, pages)
+}
 
 // Run loads the configuration, serves the app and blocks until SIGINT or
 // SIGTERM, then shuts down gracefully.
-func (a *App) Run() error { return nil }
+func (a *App) Run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := LoadConfig(".", os.Getenv, os.Args[1:], a.opts...)
+	if err != nil {
+		return err
+	}
+	return a.serve(ctx, cfg, nil)
+}
+
+// serve runs the app with cfg until ctx ends. If ln is nil it listens on
+// the configured address.
+func (a *App) serve(ctx context.Context, cfg Config, ln net.Listener) error {
+	if err := a.err(); err != nil {
+		return err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+		cfg.Logger = log
+	}
+	srv := a.newServer(cfg)
+	if ln == nil {
+		addr := net.JoinHostPort(cfg.Server.Address, strconv.Itoa(cfg.Server.Port))
+		var err error
+		if ln, err = net.Listen("tcp", addr); err != nil {
+			return fmt.Errorf("dash: listening on %s: %w", addr, err)
+		}
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	logStartup(log, ln.Addr(), cfg.Server.Address, detectContainer(osProbe{}))
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("dash: serving: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("dash: shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// WebSockets are hijacked connections that http.Server.Shutdown does
+	// not track: close them first, then let Shutdown drain plain requests.
+	wsErr := srv.shutdown(sctx)
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("dash: shutting down: %w", err)
+	}
+	if wsErr != nil {
+		log.Warn("dash: some connections did not close in time", "err", wsErr)
+	}
+	return nil
+}
 
 // Run serves a one-page app; see App.Run.
 func Run(app func(*UI), opts ...Option) error {

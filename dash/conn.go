@@ -1,0 +1,238 @@
+package dash
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+const (
+	helloTimeout  = 10 * time.Second // the client must say hello this soon
+	writeTimeout  = 10 * time.Second // one message must be written this soon
+	pingInterval  = 30 * time.Second // finds dead peers behind silent networks
+	controlQueue  = 16               // error messages waiting to be written
+	maxMalformed  = 50               // malformed messages tolerated per connection
+	closeDeadline = 2 * time.Second  // for the close handshake on shutdown
+)
+
+// conn is one WebSocket connection attached to a session. It has three
+// goroutines: the reader (the HTTP handler's own), the writer, and the
+// session's runner. All end when ctx is cancelled.
+type conn struct {
+	srv    *server
+	ws     *websocket.Conn
+	ctx    context.Context
+	cancel context.CancelFunc
+	wake   chan struct{} // wakes this connection's runner; capacity 1
+
+	// Frames are not queued: the writer sends the newest one, so a slow
+	// client costs memory for one frame, not for every run it missed.
+	mu      sync.Mutex
+	pending *frame
+	notify  chan struct{} // capacity 1
+	control chan []byte   // bounded; extra error messages are dropped
+
+	enc       frameEncoder
+	malformed int
+}
+
+func newConn(srv *server, ws *websocket.Conn) *conn {
+	ctx, cancel := context.WithCancel(srv.ctx)
+	return &conn{
+		srv:     srv,
+		ws:      ws,
+		ctx:     ctx,
+		cancel:  cancel,
+		wake:    make(chan struct{}, 1),
+		notify:  make(chan struct{}, 1),
+		control: make(chan []byte, controlQueue),
+	}
+}
+
+func (c *conn) wakeRunner() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pushFrame replaces the frame waiting to be written.
+func (c *conn) pushFrame(f *frame) {
+	c.mu.Lock()
+	c.pending = f
+	c.mu.Unlock()
+	select {
+	case c.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (c *conn) takeFrame() *frame {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f := c.pending
+	c.pending = nil
+	return f
+}
+
+// sendError queues an error message for the client. If the queue is full
+// the client is not reading its errors anyway and the message is dropped.
+func (c *conn) sendError(ref string, err error) {
+	b, mErr := json.Marshal(errorMsg{Type: msgError, Error: err.Error(), Ref: ref})
+	if mErr != nil {
+		return
+	}
+	select {
+	case c.control <- b:
+	default:
+	}
+}
+
+func (c *conn) write(b []byte) error {
+	ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
+	defer cancel()
+	return c.ws.Write(ctx, websocket.MessageText, b)
+}
+
+// writeLoop writes frames and error messages until the connection ends.
+func (c *conn) writeLoop() {
+	defer c.cancel()
+	ping := time.NewTicker(pingInterval)
+	defer ping.Stop()
+	for {
+		var err error
+		select {
+		case <-c.ctx.Done():
+			return
+		case b := <-c.control:
+			err = c.write(b)
+		case <-c.notify:
+			f := c.takeFrame()
+			if f == nil {
+				continue
+			}
+			var b []byte
+			if b, err = c.enc.encode(f); err == nil {
+				err = c.write(b)
+			}
+		case <-ping.C:
+			ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
+			err = c.ws.Ping(ctx)
+			cancel()
+		}
+		if err != nil {
+			if c.ctx.Err() == nil {
+				c.srv.log.Debug("dash: websocket write failed", "err", err)
+			}
+			return
+		}
+	}
+}
+
+// readLoop dispatches client messages to sess until the connection ends.
+func (c *conn) readLoop(sess *session) {
+	defer c.cancel()
+	for {
+		typ, data, err := c.ws.Read(c.ctx)
+		if err != nil {
+			c.logReadEnd(err)
+			return
+		}
+		if typ != websocket.MessageText {
+			c.reject("", errors.New("binary messages are not part of the protocol"), len(data))
+			continue
+		}
+		var m clientMsg
+		if err := json.Unmarshal(data, &m); err != nil {
+			c.reject("", fmt.Errorf("malformed message: %w", err), len(data))
+			continue
+		}
+		if err := c.dispatch(sess, &m); err != nil {
+			c.reject(m.Type, err, len(data))
+		}
+		if c.malformed > maxMalformed {
+			c.srv.log.Warn("dash: closing a connection that keeps sending bad messages", "session", sess.id)
+			c.ws.Close(websocket.StatusPolicyViolation, "too many malformed messages")
+			return
+		}
+	}
+}
+
+func (c *conn) dispatch(s *session, m *clientMsg) error {
+	switch m.Type {
+	case msgSet:
+		if m.ID == "" || len(m.Value) == 0 {
+			return errors.New("set needs id and value")
+		}
+		return s.setValue(m.ID, m.Value)
+	case msgTrigger:
+		if m.ID == "" {
+			return errors.New("trigger needs id")
+		}
+		return s.trigger(m.ID)
+	case msgSubmit:
+		if m.Form == "" || m.ID == "" {
+			return errors.New("submit needs form and id")
+		}
+		return s.submit(m.Form, m.ID, m.Values)
+	case msgNavigate:
+		return s.navigate(m.Page)
+	case msgRerun:
+		s.rerun()
+		return nil
+	case msgHello:
+		return errors.New("hello may only be the first message")
+	case "":
+		return errors.New("message has no type")
+	default:
+		return fmt.Errorf("unknown message type %q", m.Type)
+	}
+}
+
+// reject answers a bad message with an error message and logs it. Bad
+// messages are counted; a client that sends nothing but is cut off.
+func (c *conn) reject(ref string, err error, size int) {
+	c.malformed++
+	c.srv.log.Warn("dash: rejected client message", "type", ref, "size", size, "err", err)
+	c.sendError(ref, err)
+}
+
+func (c *conn) logReadEnd(err error) {
+	switch websocket.CloseStatus(err) {
+	case websocket.StatusNormalClosure, websocket.StatusGoingAway, websocket.StatusNoStatusRcvd:
+		return
+	case websocket.StatusMessageTooBig:
+		c.srv.log.Warn("dash: closed a connection whose message exceeded the size limit",
+			"limit", c.srv.cfg.Server.MaxMessageSize)
+		return
+	}
+	if c.ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+		c.srv.log.Debug("dash: websocket read ended", "err", err)
+	}
+}
+
+// readHello reads the first message, which must be a hello.
+func readHello(ctx context.Context, ws *websocket.Conn) (*clientMsg, error) {
+	ctx, cancel := context.WithTimeout(ctx, helloTimeout)
+	defer cancel()
+	typ, data, err := ws.Read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading hello: %w", err)
+	}
+	if typ != websocket.MessageText {
+		return nil, errors.New("the first message must be a text hello")
+	}
+	var m clientMsg
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("malformed hello: %w", err)
+	}
+	if m.Type != msgHello {
+		return nil, fmt.Errorf("the first message must be a hello, got %q", m.Type)
+	}
+	return &m, nil
+}

@@ -1,0 +1,340 @@
+package dash
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/dashvet/dashvet/dash/internal/frontend"
+)
+
+// Routes the runtime reserves. Pages may not live under prefixPrivate.
+const (
+	prefixPrivate = "/_dash/"
+	pathWS        = "/_dash/ws"
+	pathStatic    = "/_dash/static/"
+	pathUpload    = "/_dash/upload"
+	pathHealth    = "/healthz"
+)
+
+// defaultFlushInterval is how often a long run's partial tree is sent, so
+// the page shows progress instead of nothing.
+const defaultFlushInterval = 150 * time.Millisecond
+
+// server serves one App: pages, static assets, the WebSocket and the
+// sessions behind it.
+type server struct {
+	cfg    Config
+	log    *slog.Logger
+	pages  []*page
+	byPath map[string]*page
+	mux    *http.ServeMux
+
+	ctx    context.Context // cancelled on shutdown; parent of every connection
+	cancel context.CancelFunc
+
+	flushInterval time.Duration
+
+	mu       sync.Mutex
+	closing  bool // shutdown has begun: no new connections
+	sessions map[string]*session
+	conns    map[*conn]struct{}
+	connWG   sync.WaitGroup
+}
+
+var errBusy = errors.New("too many sessions")
+
+func newServer(cfg Config, pages []*page) *server {
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := &server{
+		cfg:           cfg,
+		log:           cfg.Logger,
+		pages:         pages,
+		byPath:        make(map[string]*page, len(pages)),
+		ctx:           ctx,
+		cancel:        cancel,
+		flushInterval: defaultFlushInterval,
+		sessions:      make(map[string]*session),
+		conns:         make(map[*conn]struct{}),
+	}
+	if srv.log == nil {
+		srv.log = slog.Default()
+	}
+	for _, p := range pages {
+		srv.byPath[p.path] = p
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+pathHealth, srv.serveHealth)
+	mux.Handle("GET "+pathStatic, http.StripPrefix(pathStatic, frontend.Static()))
+	mux.HandleFunc("GET "+pathWS, srv.serveWS)
+	mux.HandleFunc("POST "+pathUpload, srv.serveUpload)
+	for path, h := range cfg.routes {
+		mux.Handle(path, h)
+	}
+	mux.HandleFunc("/", srv.servePage)
+	srv.mux = mux
+	return srv
+}
+
+func (srv *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { srv.mux.ServeHTTP(w, r) }
+
+func (srv *server) lookupPage(path string) *page { return srv.byPath[path] }
+
+func (srv *server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	srv.mu.Lock()
+	closing := srv.closing
+	srv.mu.Unlock()
+	if closing {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// servePage serves the HTML shell at every page path. The shell needs to
+// know the prefix the handler is mounted under (http.StripPrefix removes
+// it from r.URL.Path but not from r.RequestURI) to find its assets.
+func (srv *server) servePage(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	p := srv.lookupPage(r.URL.Path)
+	if p == nil {
+		http.NotFound(w, r)
+		return
+	}
+	base := ""
+	if uri := r.URL.RawPath; uri == "" {
+		if req := strings.SplitN(r.RequestURI, "?", 2)[0]; strings.HasSuffix(req, r.URL.Path) {
+			base = strings.TrimSuffix(req, r.URL.Path)
+		}
+	}
+	title := p.title
+	if title == "" {
+		title = "dash"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	// The shell loads only its own script and style; Markdown output is
+	// built to be safe, and this stops anything that slipped through from
+	// running.
+	w.Header().Set("Content-Security-Policy",
+		"default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'self'")
+	if err := frontend.WriteIndex(w, frontend.IndexData{Base: base, Title: title, Page: p.path}); err != nil {
+		srv.log.Error("dash: writing the page shell", "err", err)
+	}
+}
+
+// serveWS upgrades to a WebSocket and runs the connection.
+func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: srv.cfg.Server.AllowedOrigins})
+	if err != nil {
+		// Accept has answered (403 for a foreign Origin).
+		srv.log.Warn("dash: websocket handshake refused", "origin", r.Header.Get("Origin"), "host", r.Host, "err", err)
+		return
+	}
+	ws.SetReadLimit(srv.cfg.Server.MaxMessageSize)
+	if !srv.track(nil) {
+		ws.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	}
+	defer srv.connWG.Done()
+
+	hello, err := readHello(srv.ctx, ws)
+	if err != nil {
+		srv.log.Warn("dash: websocket without a valid hello", "err", err)
+		ws.Close(websocket.StatusPolicyViolation, truncateReason(err.Error()))
+		return
+	}
+	c := newConn(srv, ws)
+	defer c.cancel()
+	sess, resumed, previous, err := srv.openSession(hello.Session, hello.Page, c)
+	if err != nil {
+		srv.log.Warn("dash: refusing a session", "err", err)
+		ws.Close(websocket.StatusTryAgainLater, truncateReason(err.Error()))
+		return
+	}
+	if previous != nil {
+		go previous.ws.Close(closeTakenOver, "session resumed by another connection")
+	}
+	srv.addConn(c)
+	defer srv.removeConn(c)
+
+	welcome, _ := json.Marshal(welcomeMsg{
+		Type:    msgWelcome,
+		Session: sess.id,
+		Resumed: resumed,
+		Page:    sess.currentPage(),
+		Pages:   srv.pageInfos(),
+		Theme:   themeInfo{PrimaryColor: srv.cfg.Theme.PrimaryColor, Base: srv.cfg.Theme.Base},
+		Limits:  limitsInfo{MaxMessageSize: srv.cfg.Server.MaxMessageSize, MaxUploadSize: srv.cfg.Server.MaxUploadSize},
+	})
+	if err := c.write(welcome); err != nil {
+		sess.detach(c, srv.cfg.Server.SessionTTL, srv.expireFunc(sess))
+		return
+	}
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		c.writeLoop()
+	}()
+	go sess.runLoop(c)
+	c.readLoop(sess)
+	c.cancel()
+	sess.detach(c, srv.cfg.Server.SessionTTL, srv.expireFunc(sess))
+	<-writerDone
+	ws.CloseNow()
+}
+
+func truncateReason(s string) string {
+	// A close reason must fit in a control frame (123 bytes).
+	if len(s) > 120 {
+		return s[:120]
+	}
+	return s
+}
+
+// track counts a live connection unless the server is shutting down.
+func (srv *server) track(*conn) bool {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.closing {
+		return false
+	}
+	srv.connWG.Add(1)
+	return true
+}
+
+func (srv *server) addConn(c *conn) {
+	srv.mu.Lock()
+	srv.conns[c] = struct{}{}
+	srv.mu.Unlock()
+}
+
+func (srv *server) removeConn(c *conn) {
+	srv.mu.Lock()
+	delete(srv.conns, c)
+	srv.mu.Unlock()
+}
+
+func (srv *server) pageInfos() []pageInfo {
+	out := make([]pageInfo, len(srv.pages))
+	for i, p := range srv.pages {
+		out[i] = pageInfo{Path: p.path, Title: p.title}
+	}
+	return out
+}
+
+// openSession resumes the session with id if it exists, or starts a new
+// one, and attaches c to it. The lookup and the attach happen under srv.mu
+// so an expiring session cannot be removed in between.
+func (srv *server) openSession(id, pagePath string, c *conn) (s *session, resumed bool, previous *conn, err error) {
+	if srv.lookupPage(pagePath) == nil {
+		pagePath = srv.pages[0].path
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if s = srv.sessions[id]; s != nil && id != "" {
+		s.mu.Lock()
+		s.page = pagePath
+		s.mu.Unlock()
+		return s, true, s.attach(c), nil
+	}
+	if max := srv.cfg.Server.MaxSessions; max > 0 && len(srv.sessions) >= max {
+		if !srv.evictOldestDetachedLocked() {
+			return nil, false, nil, errBusy
+		}
+	}
+	s = newSession(newSessionID(), srv, pagePath)
+	srv.sessions[s.id] = s
+	s.attach(c)
+	return s, false, nil, nil
+}
+
+// evictOldestDetachedLocked drops the session that has been disconnected
+// longest, to make room for a new one.
+func (srv *server) evictOldestDetachedLocked() bool {
+	var oldest *session
+	var at time.Time
+	for _, s := range srv.sessions {
+		s.mu.Lock()
+		detached, t := s.conn == nil, s.detachAt
+		s.mu.Unlock()
+		if detached && (oldest == nil || t.Before(at)) {
+			oldest, at = s, t
+		}
+	}
+	if oldest == nil {
+		return false
+	}
+	oldest.stopExpiry()
+	delete(srv.sessions, oldest.id)
+	return true
+}
+
+// expireFunc returns the callback that removes s when its TTL passes
+// without a reconnect.
+func (srv *server) expireFunc(s *session) func(gen uint64) {
+	return func(gen uint64) {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		if srv.sessions[s.id] == s && s.expired(gen) {
+			delete(srv.sessions, s.id)
+		}
+	}
+}
+
+// sessionCount returns the number of live and detached sessions.
+func (srv *server) sessionCount() int {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	return len(srv.sessions)
+}
+
+func newSessionID() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+// shutdown closes every WebSocket with "going away" and waits, until ctx
+// ends, for the connections to finish. Runs still going when ctx ends are
+// cancelled.
+func (srv *server) shutdown(ctx context.Context) error {
+	defer srv.cancel()
+	srv.mu.Lock()
+	srv.closing = true
+	conns := make([]*conn, 0, len(srv.conns))
+	for c := range srv.conns {
+		conns = append(conns, c)
+	}
+	srv.mu.Unlock()
+	for _, c := range conns {
+		go c.ws.Close(websocket.StatusGoingAway, "server shutting down")
+	}
+	done := make(chan struct{})
+	go func() {
+		srv.connWG.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,99 @@
+package dash
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+)
+
+// serveUpload receives a file for a widget: POST
+// /_dash/upload?session=<id>&widget=<id>. The body is bounded by
+// MaxUploadSize. The widget decides how to read it (meta.upload, set by
+// upload widgets such as FileUploader); the value it returns is applied like
+// a "set" message, so it reruns the app (or is staged inside a form).
+func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
+	if !originAllowed(r, srv.cfg.Server.AllowedOrigins) {
+		http.Error(w, "cross-origin upload refused", http.StatusForbidden)
+		return
+	}
+	q := r.URL.Query()
+	srv.mu.Lock()
+	s := srv.sessions[q.Get("session")]
+	srv.mu.Unlock()
+	if s == nil {
+		http.Error(w, "unknown session", http.StatusNotFound)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, srv.cfg.Server.MaxUploadSize)
+	if err := s.upload(q.Get("widget"), r); err != nil {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			http.Error(w, fmt.Sprintf("upload exceeds the limit of %d bytes", tooBig.Limit), http.StatusRequestEntityTooLarge)
+		case errors.Is(err, errUnknownWidget):
+			http.Error(w, err.Error(), http.StatusNotFound)
+		default:
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		}
+		srv.log.Warn("dash: upload rejected", "session", s.id, "err", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// upload hands the request to the widget's upload reader and applies the
+// value it returns. The body is read without holding the session lock.
+func (s *session) upload(id string, r *http.Request) error {
+	s.mu.Lock()
+	m := s.known[id]
+	s.mu.Unlock()
+	if m == nil || m.upload == nil {
+		return fmt.Errorf("upload for %q: %w", id, errUnknownWidget)
+	}
+	v, err := m.upload(r)
+	if err != nil {
+		return fmt.Errorf("upload for %q: %w", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.known[id] == nil {
+		return fmt.Errorf("upload for %q: the widget is gone: %w", id, errUnknownWidget)
+	}
+	if m.form != "" {
+		s.staged[id] = v
+		return nil
+	}
+	s.applyLocked(id, s.known[id], v)
+	return nil
+}
+
+// originAllowed applies the WebSocket's Origin rule to plain requests: no
+// Origin (not a browser) or the request's own host is allowed, and so is
+// an origin matching one of patterns (host patterns, or scheme://host
+// patterns, as in websocket.AcceptOptions.OriginPatterns).
+func originAllowed(r *http.Request, patterns []string) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, p := range patterns {
+		target := u.Host
+		if strings.Contains(p, "://") {
+			target = u.Scheme + "://" + u.Host
+		}
+		if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(target)); ok {
+			return true
+		}
+	}
+	return false
+}
