@@ -1,0 +1,84 @@
+package all_test
+
+import (
+	"fmt"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/dashvet/dashvet/analyzers/all"
+)
+
+// load loads patterns from dir with everything the analyzers need, from
+// source, as the standalone dashvet command does.
+func load(tb testing.TB, dir string, patterns ...string) []*packages.Package {
+	tb.Helper()
+	cfg := &packages.Config{Mode: packages.LoadAllSyntax | packages.NeedModule, Dir: dir, Tests: false}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		tb.Fatalf("loading %v: %v", patterns, err)
+	}
+	if n := packages.PrintErrors(pkgs); n > 0 {
+		tb.Fatalf("loading %v: %d errors", patterns, n)
+	}
+	return pkgs
+}
+
+// analyze runs every dashvet analyzer over pkgs and returns the findings
+// of the root packages as "file:line: analyzer: message", failing the test
+// on any analysis error (a panic in an analyzer crashes the test binary).
+func analyze(tb testing.TB, pkgs []*packages.Package) []finding {
+	tb.Helper()
+	g, err := checker.Analyze(all.Analyzers(), pkgs, nil)
+	if err != nil {
+		tb.Fatalf("analysis: %v", err)
+	}
+	var out []finding
+	for _, act := range g.Roots {
+		if act.Err != nil {
+			tb.Errorf("%s: %v", act, act.Err)
+			continue
+		}
+		for _, d := range act.Diagnostics {
+			pos := act.Package.Fset.Position(d.Pos)
+			out = append(out, finding{file: pos.Filename, line: pos.Line, analyzer: act.Analyzer.Name, message: d.Message})
+		}
+	}
+	return out
+}
+
+type finding struct {
+	file     string
+	line     int
+	analyzer string
+	message  string
+}
+
+func (f finding) String() string {
+	return fmt.Sprintf("%s:%d: %s: %s", f.file, f.line, f.analyzer, f.message)
+}
+
+// TestStd runs all analyzers over the standard library, which has no dash
+// app: any finding is a false positive, and the run must not fail.
+func TestStd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads and type-checks all of std from source (5 s, 20 s under -race); skipped under -short")
+	}
+	pkgs := load(t, ".", "std")
+	t.Logf("analysed %d packages of std", len(pkgs))
+	for _, f := range analyze(t, pkgs) {
+		t.Errorf("unexpected finding in std: %v", f)
+	}
+}
+
+// BenchmarkStd measures the analyzers alone over std, loading excluded.
+func BenchmarkStd(b *testing.B) {
+	pkgs := load(b, ".", "std")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := checker.Analyze(all.Analyzers(), pkgs, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
