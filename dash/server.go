@@ -298,6 +298,13 @@ func (srv *server) expireFunc(s *session) func(gen uint64) {
 	}
 }
 
+// connCount returns the number of open WebSocket connections.
+func (srv *server) connCount() int {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	return len(srv.conns)
+}
+
 // sessionCount returns the number of live and detached sessions.
 func (srv *server) sessionCount() int {
 	srv.mu.Lock()

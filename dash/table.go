@@ -177,7 +177,20 @@ func cell(v reflect.Value) string {
 		return ""
 	}
 	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return ""
+		}
+		// A *int column shows the number, not an address; a pointer to a
+		// Stringer (or error) still formats through its method.
+		if v.Kind() == reflect.Pointer && v.CanInterface() {
+			switch v.Interface().(type) {
+			case fmt.Stringer, error:
+			default:
+				return cell(v.Elem())
+			}
+		}
+	case reflect.Map, reflect.Slice:
 		if v.IsNil() {
 			return ""
 		}

@@ -43,6 +43,10 @@ type widgetSpec[T any] struct {
 	// wire converts the value for the client when T does not marshal as the
 	// client expects (a Selectbox sends its index). Optional.
 	wire func(T) any
+	// upload reads a file posted to the upload endpoint for this widget
+	// (see serveUpload). The request body is already bounded by
+	// MaxUploadSize. Only for upload widgets.
+	upload func(*http.Request) (T, error)
 }
 
 // widget registers a value widget in the run and returns its current value:
@@ -68,13 +72,17 @@ func widget[T any](ui *UI, s widgetSpec[T]) T {
 		v = s.fix(v)
 	}
 	decode := s.decode
-	ui.setWidgetMeta(id, &widgetMeta{
+	meta := &widgetMeta{
 		kind:     s.kind,
 		form:     ui.formID(),
 		decode:   func(raw json.RawMessage) (any, error) { return decode(raw) },
 		onChange: s.cfg.onChange,
 		current:  v,
-	})
+	}
+	if up := s.upload; up != nil {
+		meta.upload = func(r *http.Request) (any, error) { return up(r) }
+	}
+	ui.setWidgetMeta(id, meta)
 	props := map[string]any{}
 	if s.props != nil {
 		props = s.props()
