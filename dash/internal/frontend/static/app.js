@@ -286,8 +286,10 @@
   // reusing elements by id. In a partial frame (a run still going) the
   // elements it does not list stay, greyed, until the final frame.
   function reconcile(parent, list, ctx, partial) {
-    let cursor = parent.firstChild;
-    for (const w of list) {
+    // Positions are recomputed by index after each child: reconciling a
+    // subtree may move an element (a keyed widget changing container) out
+    // of this parent, so a remembered sibling could go stale.
+    list.forEach((w, i) => {
       let rec = nodes.get(w.id);
       const props = w.props !== undefined ? w.props : (rec ? rec.props : {});
       if (!rec || rec.kind !== w.kind) {
@@ -307,14 +309,13 @@
         const childCtx = rec.form ? { form: rec.form, formId: w.id } : ctx;
         reconcile(rec.childEl, w.children || [], childCtx, partial);
       }
-      if (rec.el === cursor) cursor = cursor.nextSibling;
-      else parent.insertBefore(rec.el, cursor);
-    }
-    while (cursor) {
-      const next = cursor.nextSibling;
-      if (partial) cursor.classList.add("dash-stale");
-      else cursor.remove();
-      cursor = next;
+      const at = parent.children[i] || null;
+      if (at !== rec.el) parent.insertBefore(rec.el, at);
+    });
+    for (let i = parent.children.length - 1; i >= list.length; i--) {
+      const el = parent.children[i];
+      if (partial) el.classList.add("dash-stale");
+      else el.remove();
     }
   }
 
