@@ -73,4 +73,3 @@ func TestExamples(t *testing.T) {
 		t.Error("examples/antipatterns marks no MISTAKE: the test would prove nothing")
 	}
 }
-
