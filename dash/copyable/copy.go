@@ -2,7 +2,6 @@ package copyable
 
 import (
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -396,61 +395,50 @@ func interfaceCopier(t reflect.Type) copyFunc {
 			return nil
 		}
 		dv := iv.Elem()
-		dt := dv.Type()
-		step := ".(" + typeString(reflectNode{dt}, false) + ")"
-		if p := checkReflectRel(dt); p != nil {
-			rel := *p
-			rel.steps = step + rel.steps
+		d := dynamicFor(dv.Type())
+		if d.problem != nil {
+			rel := *d.problem
+			rel.steps = d.step() + rel.steps
 			return &copyErr{p: &rel}
 		}
-		dp := planFor(dt)
-		if dp.plain {
+		if d.plan.plain {
 			return nil
 		}
-		tmp := reflect.New(dt)
+		tmp := reflect.New(d.t)
 		tmp.Elem().Set(dv)
 		tp := tmp.UnsafePointer()
-		if err := dp.copy(tp, tp, s); err != nil {
-			return wrap(err, step)
+		if err := d.plan.copy(tp, tp, s); err != nil {
+			return wrap(err, d.step())
 		}
 		reflect.NewAt(t, dst).Elem().Set(tmp.Elem())
 		return nil
 	}
 }
 
-// Fast paths: slices and maps of predeclared basic types are cloned with
-// the generic slices.Clone and maps.Clone instead of through reflect. The
-// memory layout of a slice or map does not depend on the name of its type,
-// so a named slice type (type Tags []string) takes the same path.
-
-func fastSliceClone(elem reflect.Type) func(dst, src unsafe.Pointer) {
-	switch elem {
-	case reflect.TypeFor[string]():
-		return cloneSlice[string]
-	case reflect.TypeFor[byte]():
-		return cloneSlice[byte]
-	case reflect.TypeFor[int]():
-		return cloneSlice[int]
-	case reflect.TypeFor[int32]():
-		return cloneSlice[int32]
-	case reflect.TypeFor[int64]():
-		return cloneSlice[int64]
-	case reflect.TypeFor[uint64]():
-		return cloneSlice[uint64]
-	case reflect.TypeFor[float32]():
-		return cloneSlice[float32]
-	case reflect.TypeFor[float64]():
-		return cloneSlice[float64]
-	case reflect.TypeFor[bool]():
-		return cloneSlice[bool]
-	}
-	return nil
+// dynamicType is what the copier needs about a type found inside an
+// interface, looked up once per type: the hot path of copying decoded JSON
+// is one map load per value.
+type dynamicType struct {
+	t       reflect.Type
+	problem *problemAt
+	plan    *plan // nil when problem != nil
 }
 
-func cloneSlice[E any](dst, src unsafe.Pointer) {
-	s := *(*[]E)(src)
-	if s == nil {
-		return
+var dynamicTypes sync.Map // reflect.Type -> *dynamicType
+
+func dynamicFor(t reflect.Type) *dynamicType {
+	if d, ok := dynamicTypes.Load(t); ok {
+		return d.(*dynamicType)
 	}
-	*(*[]E)(dst) = slices.Clip(slices.Clone(s))
+	d := &dynamicType{t: t, problem: checkReflectRel(t)}
+	if d.problem == nil {
+		d.plan = planFor(t)
+	}
+	dynamicTypes.Store(t, d)
+	return d
+}
+
+// step is the path step into the dynamic value, built only for errors.
+func (d *dynamicType) step() string {
+	return ".(" + typeString(reflectNode{d.t}, true) + ")"
 }

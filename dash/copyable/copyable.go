@@ -34,9 +34,9 @@
 // steps: ".Name" enters a struct field (pointers are followed implicitly, as
 // by Go selectors, and a leading '*' of the root is dropped before one),
 // "[i]" an element of a slice or array, "[k]" a value of a map, "{k}" a key
-// of a map, and ".(T)" the dynamic value of an interface (Copy only). For
-// example "Report.Rows", "[]Row[i].Conn", "map[string]*Item[k].Lock",
-// "Report.Extra.(chan int)".
+// of a map, and ".(T)" the dynamic value of an interface, T written with
+// its package name (Copy only). For example "Report.Rows", "[]Row[i].Conn",
+// "map[string]*Item[k].Lock", "Report.Extra.(*sync.Mutex)".
 package copyable
 
 import (
@@ -134,14 +134,14 @@ func (c *Copier[T]) Copy(v T) (T, error) {
 	if c.p.plain {
 		return v, nil
 	}
-	out := v
+	// Copy in place: v is already the caller's shallow copy.
 	var s state
-	if err := c.p.copy(unsafe.Pointer(&out), unsafe.Pointer(&v), &s); err != nil {
+	if err := c.p.copy(unsafe.Pointer(&v), unsafe.Pointer(&v), &s); err != nil {
 		var zero T
 		if ce, ok := err.(*copyErr); ok {
 			return zero, ce.problem(c.t)
 		}
 		return zero, err
 	}
-	return out, nil
+	return v, nil
 }

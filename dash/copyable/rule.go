@@ -70,7 +70,7 @@ type node interface {
 //	[i]     an element of a slice or an array
 //	[k]     a value of a map
 //	{k}     a key of a map
-//	.(T)    the dynamic value of an interface (run time only)
+//	.(T)    the dynamic value of an interface, T qualified (run time only)
 const (
 	stepElem     = "[i]"
 	stepMapValue = "[k]"
