@@ -31,7 +31,7 @@ var Analyzer = &analysis.Analyzer{
 	Run:  run,
 }
 
-const fixAdvice = `bind "0.0.0.0" (or take the address from configuration) so the server is reachable from outside its container`
+const fixAdvice = `bind "0.0.0.0", or take the address from configuration`
 
 func run(pass *analysis.Pass) (any, error) {
 	rep := suppress.New(pass)

@@ -75,6 +75,7 @@ type engine struct {
 	info      *types.Info
 	guards    *Guards // nil when the package does not import dash
 	decls     map[*types.Func]*ast.FuncDecl
+	order     []*types.Func // decls in source order, for deterministic facts
 	summaries map[*types.Func]*summary
 }
 
@@ -115,6 +116,7 @@ func run(pass *analysis.Pass) (any, error) {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 				if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
 					e.decls[fn] = fd
+					e.order = append(e.order, fn)
 				}
 			}
 		}
@@ -172,12 +174,8 @@ func (e *engine) lookupResource(fn *types.Func) Kind {
 // guard runs f and turns a panic into silence about the function being
 // analysed: an unexpected shape of user code must never crash the driver.
 func (e *engine) guard(f func()) {
-	defer func() {
-		if r := recover(); r != nil {
-			// Stay silent: a missed finding is better than a crashed build.
-			_ = fmt.Sprint(r)
-		}
-	}()
+	// Stay silent: a missed finding is better than a crashed build.
+	defer func() { _ = recover() }()
 	f()
 }
 
@@ -185,7 +183,7 @@ func (e *engine) guard(f func()) {
 // package that reaches a sink or a resource constructor.
 func (e *engine) exportFacts() {
 	exported := false
-	for fn := range e.decls {
+	for _, fn := range e.order {
 		if !fn.Exported() || HasUIParam(fn.Type().(*types.Signature)) {
 			continue
 		}

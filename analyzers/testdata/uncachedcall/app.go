@@ -3,6 +3,7 @@ package uncachedcall
 import (
 	"context"
 	"database/sql"
+	"iter"
 	"net/http"
 	"os"
 
@@ -131,4 +132,42 @@ func main() {
 			db.QueryContext(ui.Context(), "SELECT 1") // want `main.func1 → \(\*sql.DB\).QueryContext`
 		}).
 		Run()
+}
+
+// Methods of generic types, range-over-func, method values, interfaces.
+type Repo[T any] struct{ db *sql.DB }
+
+func (r *Repo[T]) All(ctx context.Context) ([]T, error) {
+	_, err := r.db.QueryContext(ctx, "SELECT 1")
+	return nil, err
+}
+
+func count(n int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func generics(ui *dash.UI) {
+	r := &Repo[Sale]{db: db}
+	r.All(ui.Context()) // want `generics → \(\*Repo\).All → \(\*sql.DB\).QueryContext`
+	for range count(3) {
+		loadSales(ui.Context(), "x") // want `generics → loadSales`
+	}
+	f := db.QueryContext // a method value is not followed: silence, not a guess
+	f(ui.Context(), "SELECT 1")
+	var q querier = db
+	q.QueryContext(ui.Context(), "SELECT 1") // an interface call is not followed
+	switch {
+	case ui.Button("Export"):
+		loadSales(ui.Context(), "ALL")
+	}
 }
