@@ -238,6 +238,32 @@ func parseFlags(cfg *Config, args []string) error {
 	return nil
 }
 
+// AppArgs returns args without the flags LoadConfig reads (--server.*,
+// --theme.*, with their values), so an app can hand the rest to its own
+// flag parsing: flag.CommandLine.Parse(dash.AppArgs(os.Args[1:])).
+// Arguments after "--" are kept as they are.
+func AppArgs(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return append(out, args[i:]...)
+		}
+		name, ok := strings.CutPrefix(arg, "--")
+		if !ok {
+			name, ok = strings.CutPrefix(arg, "-")
+		}
+		if !ok || (!strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.")) {
+			out = append(out, arg)
+			continue
+		}
+		if !strings.Contains(name, "=") && i+1 < len(args) {
+			i++ // skip the value
+		}
+	}
+	return out
+}
+
 func knownFlags() string {
 	names := make([]string, len(settings))
 	for i, s := range settings {

@@ -166,3 +166,11 @@ func TestWithConfig(t *testing.T) {
 		t.Errorf("WithConfig then Address: %+v", cfg.Server)
 	}
 }
+
+func TestAppArgs(t *testing.T) {
+	in := []string{"--db", "x.db", "--server.port", "9000", "-v", "--theme.base=dark", "file", "--", "--server.port=1"}
+	want := []string{"--db", "x.db", "-v", "file", "--", "--server.port=1"}
+	if got := AppArgs(in); !reflect.DeepEqual(got, want) {
+		t.Errorf("AppArgs = %q, want %q", got, want)
+	}
+}
