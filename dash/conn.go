@@ -183,6 +183,9 @@ func (c *conn) dispatch(s *session, m *clientMsg) error {
 	case msgNavigate:
 		return s.navigate(m.Page)
 	case msgRerun:
+		if m.Fragment != "" {
+			return s.rerunFragment(m.Fragment)
+		}
 		s.rerun()
 		return nil
 	case msgHello:

@@ -33,6 +33,7 @@ const (
 	kindColumns   = "columns"
 	kindColumn    = "column"
 	kindForm      = "form"
+	kindFragment  = "fragment"
 
 	kindButton      = "button"
 	kindCheckbox    = "checkbox"
@@ -77,7 +78,7 @@ func (ui *UI) emitContainer(kind string, props any) *UI {
 
 // child returns a UI emitting into container node n of the same run.
 func (ui *UI) child(n *node) *UI {
-	return &UI{ctx: ui.ctx, state: ui.state, r: ui.r, c: n, form: ui.form}
+	return &UI{ctx: ui.ctx, state: ui.state, r: ui.r, c: n, form: ui.form, frag: ui.frag}
 }
 
 // addNode appends a node with the given id (a positional id when empty).

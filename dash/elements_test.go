@@ -136,7 +136,8 @@ func TestOnChangeRunsBeforeTheRerun(t *testing.T) {
 	})
 	c := dial(t, hs, "", "/")
 	id := widgetID(t, c.waitText("n=0 changed=false"), kindSlider, "n")
-	c.set(id, 0) // no change: no callback, no rerun
+	c.set(id, 0) // no change: a rerun, but no callback
+	c.waitText("n=0 changed=false")
 	c.set(id, 2)
 	c.waitText("n=2 changed=true")
 	if got := calls.Load(); got != 1 {

@@ -38,13 +38,15 @@ const (
 // clientMsg is any message from the client; which fields matter depends
 // on Type.
 type clientMsg struct {
-	Type    string                     `json:"type"`
-	Session string                     `json:"session,omitempty"`
-	Page    string                     `json:"page,omitempty"`
-	ID      string                     `json:"id,omitempty"`
-	Value   json.RawMessage            `json:"value,omitempty"`
-	Form    string                     `json:"form,omitempty"`
-	Values  map[string]json.RawMessage `json:"values,omitempty"`
+	Type    string          `json:"type"`
+	Session string          `json:"session,omitempty"`
+	Page    string          `json:"page,omitempty"`
+	ID      string          `json:"id,omitempty"`
+	Value   json.RawMessage `json:"value,omitempty"`
+	Form    string          `json:"form,omitempty"`
+	// Fragment, in a rerun, reruns only that fragment.
+	Fragment string                     `json:"fragment,omitempty"`
+	Values   map[string]json.RawMessage `json:"values,omitempty"`
 }
 
 type pageInfo struct {

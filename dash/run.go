@@ -17,20 +17,25 @@ type run struct {
 	cancel context.CancelFunc
 	seq    uint64
 	page   string
+	// fragment is the id of the fragment a fragment run reruns; "" for a
+	// run of the whole page.
+	fragment string
 
 	// mu guards everything below. The app goroutine is the only writer in a
 	// well-behaved app, but the session's runner takes snapshots while the
 	// run goes on, and an app that leaks a *UI into another goroutine must
 	// not corrupt the tree.
-	mu       sync.Mutex
-	main     *node
-	sidebar  *node
-	version  uint64 // bumped on every change of the tree
-	values   map[string]any
-	triggers map[string]bool        // clicks owned by this run, not yet seen
-	widgets  map[string]*widgetMeta // widgets emitted by this run, by id
-	forms    map[string]bool
-	ordinals map[string]int // per (kind, label, form): widgets seen so far
+	mu        sync.Mutex
+	main      *node
+	sidebar   *node
+	root      *node  // where the run's top-level UI emits: main, or the fragment
+	version   uint64 // bumped on every change of the tree
+	values    map[string]any
+	triggers  map[string]bool        // clicks owned by this run, not yet seen
+	widgets   map[string]*widgetMeta // widgets emitted by this run, by id
+	forms     map[string]bool
+	fragments map[string]func(*UI) // fragments emitted by this run, by id
+	ordinals  map[string]int       // per (kind, label, form, fragment): widgets seen so far
 
 	// outcome, written by the app goroutine before it signals done.
 	outcome runOutcome
@@ -52,24 +57,32 @@ const (
 
 func newRun(parent context.Context, seq uint64, page string, values map[string]any, triggers map[string]bool) *run {
 	ctx, cancel := context.WithCancel(parent)
-	return &run{
-		ctx:      ctx,
-		cancel:   cancel,
-		seq:      seq,
-		page:     page,
-		main:     &node{id: rootMain, kind: "root"},
-		sidebar:  &node{id: rootSidebar, kind: "root"},
-		values:   values,
-		triggers: triggers,
-		widgets:  make(map[string]*widgetMeta),
-		forms:    make(map[string]bool),
-		ordinals: make(map[string]int),
+	r := &run{
+		ctx:       ctx,
+		cancel:    cancel,
+		seq:       seq,
+		page:      page,
+		main:      &node{id: rootMain, kind: "root"},
+		sidebar:   &node{id: rootSidebar, kind: "root"},
+		values:    values,
+		triggers:  triggers,
+		widgets:   make(map[string]*widgetMeta),
+		forms:     make(map[string]bool),
+		fragments: make(map[string]func(*UI)),
+		ordinals:  make(map[string]int),
 	}
+	r.root = r.main
+	return r
 }
 
-// rootUI returns the UI of the run's main area.
+// rootUI returns the UI the run's callbacks and function receive: the main
+// area, or for a fragment run the fragment's container.
 func (r *run) rootUI(state *State) *UI {
-	return &UI{ctx: r.ctx, state: state, r: r, c: r.main}
+	ui := &UI{ctx: r.ctx, state: state, r: r, c: r.root}
+	if r.fragment != "" {
+		ui.frag = r.fragment
+	}
+	return ui
 }
 
 // enter is called at the top of every UI method. It reports false for a UI

@@ -28,21 +28,23 @@ type session struct {
 	// reconnect while an old run is still winding down.
 	runMu sync.Mutex
 
-	mu        sync.Mutex
-	page      string
-	values    map[string]any         // values the client set, by widget id
-	known     map[string]*widgetMeta // widgets the client may interact with
-	triggers  map[string]int         // clicks waiting for a run, by widget id
-	callbacks []string               // widgets whose OnChange runs before the next run
-	staged    map[string]any         // form widget values not yet submitted
-	dirty     bool                   // a run is needed
-	running   *run
-	seq       uint64
-	last      *frame // the latest frame, resent on reconnect
-	conn      *conn  // attached connection, nil while detached
-	detachGen uint64 // bumped on every detach, to ignore stale expiry timers
-	detachAt  time.Time
-	expiry    *time.Timer
+	mu          sync.Mutex
+	page        string
+	values      map[string]any         // values the client set, by widget id
+	known       map[string]*widgetMeta // widgets the client may interact with
+	triggers    map[string]int         // clicks waiting for a run, by widget id
+	callbacks   []string               // widgets whose OnChange runs before the next run
+	staged      map[string]any         // form widget values not yet submitted
+	dirty       bool                   // a run of the whole page is needed
+	fragments   map[string]func(*UI)   // fragments on the page, by id
+	fragPending map[string]bool        // fragments to rerun
+	running     *run
+	seq         uint64
+	last        *frame // the latest frame, resent on reconnect
+	conn        *conn  // attached connection, nil while detached
+	detachGen   uint64 // bumped on every detach, to ignore stale expiry timers
+	detachAt    time.Time
+	expiry      *time.Timer
 }
 
 // frame is what one publish sends: the tree of a run, complete or (while
@@ -57,14 +59,16 @@ type frame struct {
 
 func newSession(id string, srv *server, page string) *session {
 	return &session{
-		id:       id,
-		srv:      srv,
-		state:    newState(),
-		page:     page,
-		values:   make(map[string]any),
-		known:    make(map[string]*widgetMeta),
-		triggers: make(map[string]int),
-		staged:   make(map[string]any),
+		id:          id,
+		srv:         srv,
+		state:       newState(),
+		page:        page,
+		values:      make(map[string]any),
+		known:       make(map[string]*widgetMeta),
+		triggers:    make(map[string]int),
+		staged:      make(map[string]any),
+		fragments:   make(map[string]func(*UI)),
+		fragPending: make(map[string]bool),
 	}
 }
 
@@ -111,17 +115,16 @@ func (s *session) setValue(id string, raw json.RawMessage) error {
 	return nil
 }
 
-// applyLocked stores a decoded value and, if it differs from what the last
-// run rendered, queues the widget's OnChange and a rerun.
+// applyLocked stores a decoded value and queues a rerun (as Streamlit
+// does, also for an unchanged value: the client is waiting for a render).
+// The widget's OnChange is queued only when the value differs from what
+// the last run rendered.
 func (s *session) applyLocked(id string, m *widgetMeta, v any) {
 	s.values[id] = v
-	if reflect.DeepEqual(m.current, v) {
-		return
-	}
-	if m.onChange != nil {
+	if m.onChange != nil && !reflect.DeepEqual(m.current, v) {
 		s.queueCallbackLocked(id)
 	}
-	s.requestRunLocked()
+	s.requestForLocked(m)
 }
 
 func (s *session) queueCallbackLocked(id string) {
@@ -151,7 +154,7 @@ func (s *session) trigger(id string) error {
 	if m.onChange != nil {
 		s.queueCallbackLocked(id)
 	}
-	s.requestRunLocked()
+	s.requestForLocked(m)
 	return nil
 }
 
@@ -195,7 +198,7 @@ func (s *session) submit(form, button string, values map[string]json.RawMessage)
 	if s.triggers[button] < maxPendingClicks {
 		s.triggers[button]++
 	}
-	s.requestRunLocked()
+	s.requestForLocked(b)
 	return nil
 }
 
@@ -266,10 +269,12 @@ func (s *session) runOnce(c *conn) bool {
 				}
 				continue
 			}
-			if v := r.currentVersion(); v != published {
+			// A fragment run's output is spliced in when it ends; only
+			// page runs stream partial frames.
+			if v := r.currentVersion(); r.fragment == "" && v != published {
 				published = v
-				f, widgets := r.frame(true)
-				s.publish(f, widgets, false)
+				f, widgets, fragments := r.frame(true)
+				s.publish(f, widgets, fragments, false)
 			}
 		}
 	}
@@ -283,10 +288,14 @@ const stuckRunWarning = 10 * time.Second
 func (s *session) begin(c *conn) (*run, []func(*UI), func(*UI)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.dirty || s.conn != c {
+	if s.conn != c {
 		return nil, nil, nil
 	}
+	if !s.dirty {
+		return s.beginFragmentLocked(c)
+	}
 	s.dirty = false
+	clear(s.fragPending) // the page run reruns every fragment
 	p := s.srv.lookupPage(s.page)
 	if p == nil {
 		p = s.srv.pages[0]
@@ -320,6 +329,7 @@ func (s *session) begin(c *conn) (*run, []func(*UI), func(*UI)) {
 func (s *session) finish(r *run) {
 	defer r.cancel()
 	r.mu.Lock()
+	fragment := r.fragment
 	outcome := r.outcome
 	if outcome == outcomePanicked {
 		msg := fmt.Sprint(r.panicV)
@@ -328,8 +338,8 @@ func (s *session) finish(r *run) {
 		}
 		s.srv.log.Error("dash: app panicked", "session", s.id, "page", r.page, "panic", msg, "stack", r.stack)
 		raw, _ := json.Marshal(exceptionProps{Message: msg, Stack: r.stack})
-		r.main.children = append(r.main.children, &node{
-			id: rootMain + "/" + fmt.Sprint(len(r.main.children)), kind: kindException, props: raw,
+		r.root.children = append(r.root.children, &node{
+			id: r.root.id + "/" + fmt.Sprint(len(r.root.children)), kind: kindException, props: raw,
 		})
 	}
 	unseen := r.triggers
@@ -350,8 +360,12 @@ func (s *session) finish(r *run) {
 		s.mu.Unlock()
 		return
 	}
-	f, widgets := r.frame(false)
-	s.publish(f, widgets, outcome == outcomeCompleted)
+	if fragment != "" {
+		s.finishFragment(r, outcome)
+		return
+	}
+	f, widgets, fragments := r.frame(false)
+	s.publish(f, widgets, fragments, outcome == outcomeCompleted)
 }
 
 // publish records f as the session's latest frame, makes its widgets
@@ -359,11 +373,12 @@ func (s *session) finish(r *run) {
 // completed, widgets it did not emit are forgotten together with their
 // values, as Streamlit does: a widget that comes back starts from its
 // default.
-func (s *session) publish(f *frame, widgets map[string]*widgetMeta, complete bool) {
+func (s *session) publish(f *frame, widgets map[string]*widgetMeta, fragments map[string]func(*UI), complete bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if complete {
 		s.known = widgets
+		s.fragments = fragments
 		for id := range s.values {
 			if widgets[id] == nil {
 				delete(s.values, id)
@@ -376,6 +391,7 @@ func (s *session) publish(f *frame, widgets map[string]*widgetMeta, complete boo
 		}
 	} else {
 		maps.Copy(s.known, widgets)
+		maps.Copy(s.fragments, fragments)
 	}
 	if !f.running && s.running != nil && s.running.seq == f.seq {
 		s.running = nil
@@ -394,8 +410,9 @@ func (r *run) currentVersion() uint64 {
 	return r.version
 }
 
-// frame snapshots the run's tree and the widgets it emitted so far.
-func (r *run) frame(running bool) (*frame, map[string]*widgetMeta) {
+// frame snapshots the run's tree and the widgets and fragments it emitted
+// so far.
+func (r *run) frame(running bool) (*frame, map[string]*widgetMeta, map[string]func(*UI)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	widgets := make(map[string]*widgetMeta, len(r.widgets))
@@ -410,7 +427,7 @@ func (r *run) frame(running bool) (*frame, map[string]*widgetMeta) {
 		running: running,
 		main:    snapshot(r.main.children),
 		sidebar: snapshot(r.sidebar.children),
-	}, widgets
+	}, widgets, maps.Clone(r.fragments)
 }
 
 // attach makes c the session's connection. A connection that held the

@@ -23,6 +23,7 @@ type UI struct {
 	r     *run       // the run this UI belongs to; nil for a zero UI
 	c     *node      // the container it emits into
 	form  *formScope // the enclosing form, nil outside forms
+	frag  string     // id of the enclosing fragment, "" outside fragments
 }
 
 // formScope is the form a UI emits into.
@@ -342,7 +343,7 @@ func (ui *UI) Form(key string, body func(f *UI)) {
 		return
 	}
 	n := ui.addNode(id, kindForm, formProps{Key: key})
-	f := &UI{ctx: ui.ctx, state: ui.state, r: r, c: n, form: &formScope{id: id}}
+	f := &UI{ctx: ui.ctx, state: ui.state, r: r, c: n, form: &formScope{id: id}, frag: ui.frag}
 	body(f)
 	if f.form.submits == 0 {
 		f.alert("warning", fmt.Sprintf("Form %q has no SubmitButton, so its values can never be sent.", key))

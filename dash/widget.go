@@ -14,6 +14,7 @@ import (
 type widgetMeta struct {
 	kind     string
 	form     string // id of the enclosing form, "" outside forms
+	fragment string // id of the enclosing fragment, "" outside fragments
 	trigger  bool   // a button: clicks, not values
 	decode   func(json.RawMessage) (any, error)
 	onChange func(*UI)
@@ -75,6 +76,7 @@ func widget[T any](ui *UI, s widgetSpec[T]) T {
 	meta := &widgetMeta{
 		kind:     s.kind,
 		form:     ui.formID(),
+		fragment: ui.frag,
 		decode:   func(raw json.RawMessage) (any, error) { return decode(raw) },
 		onChange: s.cfg.onChange,
 		current:  v,
@@ -112,7 +114,7 @@ func (ui *UI) triggerWidget(kind, label string, cfg widgetConfig, props map[stri
 	fired := r.triggers[id]
 	delete(r.triggers, id)
 	r.mu.Unlock()
-	ui.setWidgetMeta(id, &widgetMeta{kind: kind, form: ui.formID(), trigger: true, onChange: cfg.onChange, current: false})
+	ui.setWidgetMeta(id, &widgetMeta{kind: kind, form: ui.formID(), fragment: ui.frag, trigger: true, onChange: cfg.onChange, current: false})
 	if props == nil {
 		props = map[string]any{}
 	}
@@ -141,9 +143,11 @@ func (ui *UI) formID() string {
 // claimWidget computes the widget's id and reserves it in the run. A widget
 // with a Key is "k:<key>"; two of them with the same key in one run are an
 // error, reported as an error element in place of the second. A widget
-// without a Key is identified by its kind, label, form and its ordinal among
-// widgets of the same kind and label in that form: it keeps its value when
-// unrelated elements appear or disappear around it.
+// without a Key is identified by its kind, label, form or fragment and its
+// ordinal among widgets of the same kind and label there: it keeps its value
+// when unrelated elements appear or disappear around it, and a fragment
+// rerun, which sees only the fragment's widgets, computes the same ids as
+// the full run.
 func (ui *UI) claimWidget(kind, label, key string) (string, bool) {
 	r := ui.r
 	form := ui.formID()
@@ -158,7 +162,7 @@ func (ui *UI) claimWidget(kind, label, key string) (string, bool) {
 			return "", false
 		}
 	} else {
-		ck := kind + "\x00" + label + "\x00" + form
+		ck := kind + "\x00" + label + "\x00" + form + "\x00" + ui.frag
 		n := r.ordinals[ck]
 		r.ordinals[ck] = n + 1
 		h := fnv.New64a()

@@ -158,6 +158,10 @@
     update(p);
     return { el, childEl: el, update };
   });
+  register("fragment", () => {
+    const el = h("div", { class: "dash-fragment" });
+    return { el, childEl: el, update() {} };
+  });
   register("form", () => {
     const el = h("form", { class: "dash-form" });
     // Enter in a text field must not navigate; the submit button decides.
