@@ -169,17 +169,22 @@ func (w want) String() string { return fmt.Sprintf("%s:%d: %s", w.file, w.line, 
 
 var markerRE = regexp.MustCompile(`// MISTAKE\(([a-z]+)\):`)
 
-// markers returns the findings that the MISTAKE markers in the module's
-// Go files ask for.
-func markers(t *testing.T, dir string) []want {
+// markers returns the findings that the MISTAKE markers in the Go files
+// under dir/sub ask for, with file names relative to dir. A marker counts
+// only at the end of a line of code: a comment line that mentions the
+// convention is not a marker.
+func markers(t *testing.T, dir string, sub ...string) []want {
 	t.Helper()
 	var ws []want
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(append([]string{dir}, sub...)...), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, path)
 		return eachLine(path, func(n int, line string) {
+			if strings.HasPrefix(strings.TrimSpace(line), "//") {
+				return
+			}
 			for _, m := range markerRE.FindAllStringSubmatch(line, -1) {
 				ws = append(ws, want{filepath.ToSlash(rel), n, m[1]})
 			}
