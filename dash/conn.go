@@ -12,12 +12,13 @@ import (
 )
 
 const (
-	helloTimeout  = 10 * time.Second // the client must say hello this soon
-	writeTimeout  = 10 * time.Second // one message must be written this soon
-	pingInterval  = 30 * time.Second // finds dead peers behind silent networks
-	controlQueue  = 16               // error messages waiting to be written
-	maxMalformed  = 50               // malformed messages tolerated per connection
-	closeDeadline = 2 * time.Second  // for the close handshake on shutdown
+	helloTimeout    = 10 * time.Second // the client must say hello this soon
+	writeTimeout    = 10 * time.Second // one message must be written this soon
+	pingInterval    = 30 * time.Second // finds dead peers behind silent networks
+	controlQueue    = 16               // error messages waiting to be written
+	maxMalformed    = 50               // bad messages tolerated per connection per malformedWindow
+	malformedWindow = time.Minute
+	closeDeadline   = 2 * time.Second // for the close handshake on shutdown
 )
 
 // conn is one WebSocket connection attached to a session. It has three
@@ -37,8 +38,12 @@ type conn struct {
 	notify  chan struct{} // capacity 1
 	control chan []byte   // bounded; extra error messages are dropped
 
-	enc       frameEncoder
-	malformed int
+	enc frameEncoder
+	// malformed counts bad messages since malformedSince. A legitimate
+	// client sends some (a click on a widget that a run just removed), so
+	// the count starts over every malformedWindow.
+	malformed      int
+	malformedSince time.Time
 }
 
 func newConn(srv *server, ws *websocket.Conn) *conn {
@@ -156,7 +161,7 @@ func (c *conn) readLoop(sess *session) {
 			c.reject(m.Type, err, len(data))
 		}
 		if c.malformed > maxMalformed {
-			c.srv.log.Warn("dash: closing a connection that keeps sending bad messages", "session", sess.id)
+			c.srv.log.Warn("dash: closing a connection that keeps sending bad messages", "session", sess.logID())
 			c.ws.Close(websocket.StatusPolicyViolation, "too many malformed messages")
 			return
 		}
@@ -198,8 +203,11 @@ func (c *conn) dispatch(s *session, m *clientMsg) error {
 }
 
 // reject answers a bad message with an error message and logs it. Bad
-// messages are counted; a client that sends nothing but is cut off.
+// messages are counted; a client that sends little else is cut off.
 func (c *conn) reject(ref string, err error, size int) {
+	if now := time.Now(); now.Sub(c.malformedSince) > malformedWindow {
+		c.malformed, c.malformedSince = 0, now
+	}
 	c.malformed++
 	c.srv.log.Warn("dash: rejected client message", "type", ref, "size", size, "err", err)
 	c.sendError(ref, err)

@@ -202,7 +202,7 @@ func TestColumnsAndTable(t *testing.T) {
 
 func TestLongRunSendsPartialFrames(t *testing.T) {
 	release := make(chan struct{})
-	hs, srv := startPage(t, func(ui *UI) {
+	hs, _ := startServer(t, NewApp().Page("/", "", func(ui *UI) {
 		ui.Text("early")
 		if ui.Button("slow") {
 			select {
@@ -211,8 +211,7 @@ func TestLongRunSendsPartialFrames(t *testing.T) {
 			}
 		}
 		ui.Text("late")
-	})
-	srv.flushInterval = 5 * time.Millisecond
+	}), func(srv *server) { srv.flushInterval = 5 * time.Millisecond })
 	c := dial(t, hs, "", "/")
 	c.click(widgetID(t, c.waitText("late"), kindButton, "slow"))
 	for {

@@ -47,6 +47,10 @@ type session struct {
 	expiry      *time.Timer
 }
 
+// logID identifies the session in logs. The full id is a bearer token for
+// the session, so logs show only a prefix.
+func (s *session) logID() string { return s.id[:min(8, len(s.id))] }
+
 // frame is what one publish sends: the tree of a run, complete or (while
 // running) as far as it got.
 type frame struct {
@@ -265,7 +269,7 @@ func (s *session) runOnce(c *conn) bool {
 				if !warned && time.Duration(cancelledTicks)*s.srv.flushInterval >= stuckRunWarning {
 					warned = true
 					s.srv.log.Warn("dash: a cancelled run has not returned; pass ui.Context() to blocking calls",
-						"session", s.id, "page", r.page, "after", stuckRunWarning)
+						"session", s.logID(), "page", r.page, "after", stuckRunWarning)
 				}
 				continue
 			}
@@ -336,7 +340,7 @@ func (s *session) finish(r *run) {
 		if err, ok := r.panicV.(error); ok {
 			msg = err.Error()
 		}
-		s.srv.log.Error("dash: app panicked", "session", s.id, "page", r.page, "panic", msg, "stack", r.stack)
+		s.srv.log.Error("dash: app panicked", "session", s.logID(), "page", r.page, "panic", msg, "stack", r.stack)
 		raw, _ := json.Marshal(exceptionProps{Message: msg, Stack: r.stack})
 		r.root.children = append(r.root.children, &node{
 			id: r.root.id + "/" + fmt.Sprint(len(r.root.children)), kind: kindException, props: raw,

@@ -38,7 +38,7 @@ func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		default:
 			http.Error(w, err.Error(), http.StatusBadRequest)
 		}
-		srv.log.Warn("dash: upload rejected", "session", s.id, "err", err)
+		srv.log.Warn("dash: upload rejected", "session", s.logID(), "err", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

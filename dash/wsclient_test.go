@@ -24,14 +24,18 @@ const testTimeout = 10 * time.Second
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // startServer serves app on an httptest server and returns it with the
-// underlying *server.
-func startServer(t testing.TB, app *App) (*httptest.Server, *server) {
+// underlying *server. configure, if given, adjusts the server before it
+// serves.
+func startServer(t testing.TB, app *App, configure ...func(*server)) (*httptest.Server, *server) {
 	t.Helper()
 	app.opts = append([]Option{Logger(quietLogger())}, app.opts...)
 	h := app.Handler()
 	srv, ok := h.(*server)
 	if !ok {
 		t.Fatalf("Handler is %T, not *server: %v", h, app.err())
+	}
+	for _, f := range configure {
+		f(srv)
 	}
 	hs := httptest.NewServer(h)
 	t.Cleanup(func() {
