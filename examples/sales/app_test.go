@@ -18,6 +18,7 @@ import (
 
 	"github.com/dashvet/dashvet/dash"
 	"github.com/dashvet/dashvet/dash/audit"
+	"github.com/dashvet/dashvet/dash/audit/audittest"
 	"github.com/dashvet/dashvet/examples/sales/pricing"
 	"github.com/dashvet/dashvet/examples/sales/store"
 )
@@ -194,6 +195,15 @@ func expectedRevenue(n int) string {
 // change, a target form submit that writes one audit row, and the audit
 // page showing it.
 func TestDashboardEndToEnd(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		testDashboard(t, filepath.Join(t.TempDir(), "sales.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		testDashboard(t, audittest.PostgresSchema(t))
+	})
+}
+
+func testDashboard(t *testing.T, dsn string) {
 	prices, err := pricing.Start()
 	if err != nil {
 		t.Fatal(err)
@@ -203,8 +213,7 @@ func TestDashboardEndToEnd(t *testing.T) {
 		defer cancel()
 		prices.Shutdown(ctx)
 	})
-	dbPath := filepath.Join(t.TempDir(), "sales.db")
-	d, err := newDashboard(dbPath, prices.URL())
+	d, err := newDashboard(dsn, prices.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +254,7 @@ func TestDashboardEndToEnd(t *testing.T) {
 		return ok
 	})
 
-	db, dialect, err := audit.Open(context.Background(), dbPath)
+	db, dialect, err := audit.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,16 @@
 package audittest
 
 import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
 	"os"
 	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 )
 
 // DSNEnv names the environment variable holding the DSN of the
@@ -25,4 +33,44 @@ func PostgresDSN(tb testing.TB) string {
 			"postgres://postgres@127.0.0.1:54329/dashvet?sslmode=disable.")
 	}
 	return dsn
+}
+
+// PostgresSchema returns a DSN for a schema of its own on the PostgreSQL
+// test server, created for tb and dropped with everything in it when tb
+// ends, so that tests using fixed table names never see each other's
+// rows. It skips tb like PostgresDSN when no server is configured.
+func PostgresSchema(tb testing.TB) string {
+	tb.Helper()
+	dsn := PostgresDSN(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatalf("opening %s: %v", DSNEnv, err)
+	}
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		tb.Fatal(err)
+	}
+	schema := "dash_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		tb.Fatalf("creating a test schema on the %s server: %v", DSNEnv, err)
+	}
+	tb.Cleanup(func() {
+		defer admin.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			tb.Errorf("dropping test schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatalf("%s is not a URL: %v", DSNEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -33,38 +31,8 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 		fn(t, openSeeded(t, filepath.Join(t.TempDir(), "sales.db")))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		fn(t, openSeeded(t, postgresSchema(t, audittest.PostgresDSN(t))))
+		fn(t, openSeeded(t, audittest.PostgresSchema(t)))
 	})
-}
-
-// postgresSchema creates a schema of its own for one test and returns a
-// DSN whose connections use it, so that tests never share tables.
-func postgresSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	ctx := context.Background()
-	admin, _, err := audit.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	schema := "sales_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
 }
 
 func openSeeded(t *testing.T, dsn string) backend {
