@@ -200,6 +200,14 @@ type sliceHeader struct {
 }
 
 func (b *builder) copier(t reflect.Type) copyFunc {
+	switch {
+	case t == anyType:
+		return anyCopier
+	case t.Kind() == reflect.Map && t.Key() == reflect.TypeFor[string]() && t.Elem() == anyType:
+		return mapStringAnyCopier(t)
+	case t.Kind() == reflect.Slice && t.Elem() == anyType:
+		return sliceAnyCopier(t)
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		return b.pointerCopier(t)
@@ -212,7 +220,7 @@ func (b *builder) copier(t reflect.Type) copyFunc {
 	case reflect.Map:
 		return b.mapCopier(t)
 	case reflect.Interface:
-		return interfaceCopier(t)
+		return genericInterfaceCopier(t)
 	}
 	// The rule rejects every other kind before a plan is built.
 	return func(dst, src unsafe.Pointer, s *state) error {
@@ -385,34 +393,38 @@ func (b *builder) mapCopier(t reflect.Type) copyFunc {
 	}
 }
 
-// interfaceCopier copies an empty interface: the dynamic value is checked
+// genericInterfaceCopier copies an empty interface: the dynamic value is checked
 // with the rule and copied with its own plan. A plain dynamic value is
 // shared: a value stored in an interface cannot be changed in place.
-func interfaceCopier(t reflect.Type) copyFunc {
+func genericInterfaceCopier(t reflect.Type) copyFunc {
 	return func(dst, src unsafe.Pointer, s *state) error {
-		iv := reflect.NewAt(t, src).Elem()
-		if iv.IsNil() {
-			return nil
-		}
-		dv := iv.Elem()
-		d := dynamicFor(dv.Type())
-		if d.problem != nil {
-			rel := *d.problem
-			rel.steps = d.step() + rel.steps
-			return &copyErr{p: &rel}
-		}
-		if d.plan.plain {
-			return nil
-		}
-		tmp := reflect.New(d.t)
-		tmp.Elem().Set(dv)
-		tp := tmp.UnsafePointer()
-		if err := d.plan.copy(tp, tp, s); err != nil {
-			return wrap(err, d.step())
-		}
-		reflect.NewAt(t, dst).Elem().Set(tmp.Elem())
+		return copyInterface(t, dst, src, s)
+	}
+}
+
+func copyInterface(t reflect.Type, dst, src unsafe.Pointer, s *state) error {
+	iv := reflect.NewAt(t, src).Elem()
+	if iv.IsNil() {
 		return nil
 	}
+	dv := iv.Elem()
+	d := dynamicFor(dv.Type())
+	if d.problem != nil {
+		rel := *d.problem
+		rel.steps = d.step() + rel.steps
+		return &copyErr{p: &rel}
+	}
+	if d.plan.plain {
+		return nil
+	}
+	tmp := reflect.New(d.t)
+	tmp.Elem().Set(dv)
+	tp := tmp.UnsafePointer()
+	if err := d.plan.copy(tp, tp, s); err != nil {
+		return wrap(err, d.step())
+	}
+	reflect.NewAt(t, dst).Elem().Set(tmp.Elem())
+	return nil
 }
 
 // dynamicType is what the copier needs about a type found inside an

@@ -110,8 +110,7 @@ func (c *Cache[K, V]) Counters() *Counters { return c.stats }
 func (c *Cache[K, V]) Get(ctx context.Context, key K, compute func(context.Context, K) (V, error)) (V, error) {
 	for {
 		c.mu.Lock()
-		now := c.cfg.Now()
-		removed := c.expireLocked(now)
+		removed := c.expireLocked()
 		e := c.entries[key]
 		if e == nil {
 			break // miss, with the lock held
@@ -284,10 +283,11 @@ func (c *Cache[K, V]) insertLocked(key K, v V, size int64, now time.Time) []*ent
 // expireLocked removes expired entries. With a single TTL the age list is
 // also the expiry order, so this stops at the first live entry and costs
 // O(1) per removed entry: entries nobody asks for again do not pile up.
-func (c *Cache[K, V]) expireLocked(now time.Time) []*entry[K, V] {
-	if c.cfg.TTL <= 0 {
+func (c *Cache[K, V]) expireLocked() []*entry[K, V] {
+	if c.cfg.TTL <= 0 || c.age.tail == nil {
 		return nil
 	}
+	now := c.cfg.Now()
 	var removed []*entry[K, V]
 	for e := c.age.tail; e != nil && !now.Before(e.expires); e = c.age.tail {
 		removed = append(removed, c.removeLocked(e)...)
@@ -373,7 +373,7 @@ func (c *Cache[K, V]) Clear() {
 // and Bytes do not count what no Get would return.
 func (c *Cache[K, V]) Stats() Snapshot {
 	c.mu.Lock()
-	removed := c.expireLocked(c.cfg.Now())
+	removed := c.expireLocked()
 	c.mu.Unlock()
 	c.release(removed)
 	return c.stats.Snapshot()
