@@ -251,6 +251,7 @@ func (a *App) serve(ctx context.Context, cfg Config, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	logStartup(log, ln.Addr(), cfg.Server.Address, detectContainer(osProbe{}))
