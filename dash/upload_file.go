@@ -1,0 +1,265 @@
+package dash
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+const kindFileUploader = "file_uploader"
+
+// uploadMemoryLimit is the size up to which an uploaded file is kept in
+// memory; larger files go to an unlinked temporary file.
+const uploadMemoryLimit = 4 << 20
+
+// maxUploadFiles bounds the files of one upload request.
+const maxUploadFiles = 100
+
+// UploadedFile is a file received by a FileUploader. Its content is read
+// through ReadAt or Open. Name is the client's file name reduced to its
+// last path element: show it, never use it as a path.
+type UploadedFile struct {
+	Name        string
+	Size        int64
+	ContentType string // detected from the content, not taken from the client
+
+	data []byte   // the content, when held in memory
+	file *os.File // or an unlinked temporary file holding it
+}
+
+// ReadAt implements io.ReaderAt over the file's content.
+func (f *UploadedFile) ReadAt(p []byte, off int64) (int, error) {
+	if f.file != nil {
+		return f.file.ReadAt(p, off)
+	}
+	return bytes.NewReader(f.data).ReadAt(p, off)
+}
+
+// Open returns a reader of the whole content; each call starts at the
+// beginning.
+func (f *UploadedFile) Open() io.ReadSeeker {
+	return io.NewSectionReader(f, 0, f.Size)
+}
+
+// Bytes returns the whole content.
+func (f *UploadedFile) Bytes() ([]byte, error) {
+	if f.file == nil {
+		return bytes.Clone(f.data), nil
+	}
+	b := make([]byte, f.Size)
+	if _, err := f.file.ReadAt(b, 0); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("reading upload %q: %w", f.Name, err)
+	}
+	return b, nil
+}
+
+// uploadOption carries FileUploader-only settings through the
+// WidgetOption list; other widgets ignore it.
+type uploadOption func(*uploadConfig)
+
+func (uploadOption) applyWidget(*widgetConfig) {}
+
+type uploadConfig struct {
+	multiple   bool
+	extensions []string // lower case, with the dot
+	types      []string // content type prefixes
+}
+
+// AcceptExtensions limits a FileUploader to files whose names end in one
+// of exts (".csv", "png"; case-insensitive). Other widgets ignore it.
+func AcceptExtensions(exts ...string) WidgetOption {
+	return uploadOption(func(c *uploadConfig) {
+		for _, e := range exts {
+			e = strings.ToLower(strings.TrimSpace(e))
+			if e != "" && !strings.HasPrefix(e, ".") {
+				e = "." + e
+			}
+			if e != "" {
+				c.extensions = append(c.extensions, e)
+			}
+		}
+	})
+}
+
+// AcceptContentTypes limits a FileUploader to files whose content, as
+// sniffed by http.DetectContentType, has one of the given types or type
+// prefixes ("image/", "text/csv", "application/pdf"). The client's claim
+// is ignored. Other widgets ignore it.
+func AcceptContentTypes(types ...string) WidgetOption {
+	return uploadOption(func(c *uploadConfig) { c.types = append(c.types, types...) })
+}
+
+// AcceptMultiple lets a FileUploader take several files at once. Other
+// widgets ignore it.
+func AcceptMultiple() WidgetOption {
+	return uploadOption(func(c *uploadConfig) { c.multiple = true })
+}
+
+// FileUploader lets the user upload a file (several with AcceptMultiple)
+// and returns the files uploaded so far, nil before any. The size of an
+// upload is bounded by the server's MaxUploadSize (default 200 MiB); a
+// larger one is refused while it streams in and the widget shows why.
+// Files are held in memory up to 4 MiB, beyond that in unlinked temporary
+// files that no path refers to and that are closed once the files are
+// garbage.
+func (ui *UI) FileUploader(label string, opts ...WidgetOption) []*UploadedFile {
+	var uc uploadConfig
+	for _, o := range opts {
+		if u, ok := o.(uploadOption); ok {
+			u(&uc)
+		}
+	}
+	files := widget(ui, widgetSpec[[]*UploadedFile]{
+		kind: kindFileUploader, label: label, cfg: widgetOptions(opts),
+		// The client can only clear the widget with a set; files arrive
+		// through the upload endpoint.
+		decode: func(raw json.RawMessage) ([]*UploadedFile, error) {
+			var v []json.RawMessage
+			if err := json.Unmarshal(raw, &v); err != nil || len(v) != 0 {
+				return nil, errors.New("a file uploader can only be cleared (set to []); upload files with POST " + pathUpload)
+			}
+			return nil, nil
+		},
+		props: func() map[string]any {
+			return map[string]any{"multiple": uc.multiple, "accept": uc.extensions}
+		},
+		wire: func(fs []*UploadedFile) any {
+			out := make([]map[string]any, len(fs))
+			for i, f := range fs {
+				out[i] = map[string]any{"name": f.Name, "size": f.Size, "type": f.ContentType}
+			}
+			return out
+		},
+		upload: func(r *http.Request) ([]*UploadedFile, error) { return readUpload(r, uc) },
+	})
+	return slices.Clone(files)
+}
+
+// errUploadRejected marks a file refused by the widget's rules.
+var errUploadRejected = errors.New("upload rejected")
+
+// readUpload reads a multipart/form-data body with the files in parts
+// named "file", streaming: nothing beyond the body's limit (the server
+// wraps it in http.MaxBytesReader) is read, and nothing is written to
+// disk under a name the client chose.
+func readUpload(r *http.Request, uc uploadConfig) ([]*UploadedFile, error) {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return nil, fmt.Errorf("%w: want a multipart/form-data body", errUploadRejected)
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	var files []*UploadedFile
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			closeFiles(files)
+			return nil, fmt.Errorf("reading the upload: %w", err)
+		}
+		if p.FormName() != "file" {
+			p.Close()
+			continue
+		}
+		if len(files) == maxUploadFiles || (len(files) == 1 && !uc.multiple) {
+			closeFiles(files)
+			return nil, fmt.Errorf("%w: too many files (this uploader takes %s)", errUploadRejected, map[bool]string{true: fmt.Sprint(maxUploadFiles), false: "one"}[uc.multiple])
+		}
+		f, err := readPart(p, uc)
+		p.Close()
+		if err != nil {
+			closeFiles(files)
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%w: no file in the upload", errUploadRejected)
+	}
+	return files, nil
+}
+
+func readPart(p *multipart.Part, uc uploadConfig) (*UploadedFile, error) {
+	// filepath.Base of the slash form: Windows clients may send a full
+	// path. The name is shown, never used to build a path.
+	name := filepath.Base(strings.ReplaceAll(p.FileName(), `\`, "/"))
+	if name == "." || name == "/" {
+		name = "upload"
+	}
+	if len(uc.extensions) > 0 && !slices.Contains(uc.extensions, strings.ToLower(filepath.Ext(name))) {
+		return nil, fmt.Errorf("%w: %q is not a %s file", errUploadRejected, name, strings.Join(uc.extensions, ", "))
+	}
+	// Read up to the memory limit plus one byte to learn whether the file
+	// fits in memory.
+	head, err := io.ReadAll(io.LimitReader(p, uploadMemoryLimit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %q: %w", name, err)
+	}
+	ct := http.DetectContentType(head)
+	if len(uc.types) > 0 && !slices.ContainsFunc(uc.types, func(t string) bool { return strings.HasPrefix(ct, t) }) {
+		return nil, fmt.Errorf("%w: %q has content %s, not %s", errUploadRejected, name, ct, strings.Join(uc.types, ", "))
+	}
+	f := &UploadedFile{Name: name, ContentType: ct}
+	if len(head) <= uploadMemoryLimit {
+		f.data, f.Size = head, int64(len(head))
+		return f, nil
+	}
+	tmp, err := spoolFile()
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(tmp, io.MultiReader(bytes.NewReader(head), p))
+	if err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("reading %q: %w", name, err)
+	}
+	f.file, f.Size = tmp, n
+	runtime.AddCleanup(f, func(t *os.File) { t.Close() }, tmp)
+	return f, nil
+}
+
+func closeFiles(fs []*UploadedFile) {
+	for _, f := range fs {
+		if f.file != nil {
+			f.file.Close()
+		}
+	}
+}
+
+// uploadDir is the process's private directory for upload spool files,
+// created on first use with mode 0700.
+var uploadDir = sync.OnceValues(func() (string, error) {
+	return os.MkdirTemp("", "dash-uploads-")
+})
+
+// spoolFile creates a temporary file with a random name in the private
+// upload directory and unlinks it at once: the open file is the only
+// reference to the content, so nothing is left behind on disk whatever
+// happens to the process, and no other process can open it by name.
+func spoolFile() (*os.File, error) {
+	dir, err := uploadDir()
+	if err != nil {
+		return nil, fmt.Errorf("creating the upload directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "upload-")
+	if err != nil {
+		return nil, fmt.Errorf("creating an upload spool file: %w", err)
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("unlinking the upload spool file: %w", err)
+	}
+	return f, nil
+}
