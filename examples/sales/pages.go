@@ -220,7 +220,6 @@ func (d *dashboard) targetForm(ui *dash.UI) {
 	if failed(ui, "regions", err) {
 		return
 	}
-	saved := dash.ValueOr(ui.State(), "targets_saved", 0)
 	who := sessionID(ui)
 
 	ui.Subheader("Adjust a monthly target")
@@ -262,10 +261,10 @@ func (d *dashboard) targetForm(ui *dash.UI) {
 		// when the cached copies expire.
 		d.targets.Clear()
 		d.trail.Clear()
-		ui.State().Set("targets_saved", saved+1)
+		f.State().Set("targets_saved", dash.ValueOr(f.State(), "targets_saved", 0)+1)
 		f.Success(fmt.Sprintf("Target of %s set to %s (was %s).", region, money(cents), money(previous)))
 	})
-	if saved > 0 {
+	if saved := dash.ValueOr(ui.State(), "targets_saved", 0); saved > 0 {
 		ui.Caption(fmt.Sprintf("You changed %d target(s) in this session; see the audit log page.", saved))
 	}
 }
