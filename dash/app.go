@@ -162,7 +162,7 @@ func cleanPagePath(p string) (string, error) {
 		return "", fmt.Errorf("page path %q must start with /", p)
 	}
 	clean := path.Clean(p)
-	if clean+"/" == prefixPrivate || strings.HasPrefix(clean, prefixPrivate) || clean == pathHealth {
+	if clean+"/" == prefixPrivate || strings.HasPrefix(clean, prefixPrivate) || clean == pathHealth || clean == pathMetrics {
 		return "", fmt.Errorf("page path %q is reserved by the runtime", p)
 	}
 	return clean, nil

@@ -94,6 +94,11 @@ func (ui *UI) addNode(id, kind string, props any) *node {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	parent := ui.c
+	if parent.kind == kindEmpty {
+		// A placeholder (UI.Empty) shows only what was written last. A new
+		// slice, not a truncation: snapshots may share the old one.
+		parent.children = nil
+	}
 	if id == "" {
 		id = parent.id + "/" + strconv.Itoa(len(parent.children))
 	}

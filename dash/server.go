@@ -43,6 +43,7 @@ type server struct {
 	cancel context.CancelFunc
 
 	flushInterval time.Duration
+	metrics       *serverMetrics
 
 	mu       sync.Mutex
 	closing  bool // shutdown has begun: no new connections
@@ -77,6 +78,9 @@ func newServer(cfg Config, pages []*page) *server {
 	mux.Handle("GET "+pathStatic, http.StripPrefix(pathStatic, frontend.Static()))
 	mux.HandleFunc("GET "+pathWS, srv.serveWS)
 	mux.HandleFunc("POST "+pathUpload, srv.serveUpload)
+	mux.HandleFunc("GET "+pathDownload, srv.serveDownload)
+	srv.metrics = newServerMetrics(srv)
+	mux.Handle("GET "+pathMetrics, srv.metrics.handler())
 	for path, h := range cfg.routes {
 		mux.Handle(path, h)
 	}

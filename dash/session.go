@@ -251,6 +251,7 @@ func (s *session) runOnce(c *conn) bool {
 		return false
 	}
 	done := make(chan struct{})
+	start := time.Now()
 	r.execute(s.state, callbacks, fn, done)
 	t := time.NewTicker(s.srv.flushInterval)
 	defer t.Stop()
@@ -259,6 +260,7 @@ func (s *session) runOnce(c *conn) bool {
 	for {
 		select {
 		case <-done:
+			s.srv.metrics.observeRun(r, time.Since(start))
 			s.finish(r)
 			return true
 		case <-t.C:

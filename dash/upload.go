@@ -16,6 +16,7 @@ import (
 // a "set" message, so it reruns the app (or is staged inside a form).
 func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	if !originAllowed(r, srv.cfg.Server.AllowedOrigins) {
+		srv.metrics.uploadRejected("forbidden")
 		http.Error(w, "cross-origin upload refused", http.StatusForbidden)
 		return
 	}
@@ -24,6 +25,7 @@ func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	s := srv.sessions[q.Get("session")]
 	srv.mu.Unlock()
 	if s == nil {
+		srv.metrics.uploadRejected("unknown_session")
 		http.Error(w, "unknown session", http.StatusNotFound)
 		return
 	}
@@ -32,10 +34,13 @@ func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
+			srv.metrics.uploadRejected("too_large")
 			http.Error(w, fmt.Sprintf("upload exceeds the limit of %d bytes", tooBig.Limit), http.StatusRequestEntityTooLarge)
 		case errors.Is(err, errUnknownWidget):
+			srv.metrics.uploadRejected("unknown_widget")
 			http.Error(w, err.Error(), http.StatusNotFound)
 		default:
+			srv.metrics.uploadRejected("rejected")
 			http.Error(w, err.Error(), http.StatusBadRequest)
 		}
 		srv.log.Warn("dash: upload rejected", "session", s.logID(), "err", err)

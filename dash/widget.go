@@ -22,6 +22,9 @@ type widgetMeta struct {
 	// upload reads a file upload for the widget (see serveUpload); nil
 	// for widgets that take no uploads.
 	upload func(*http.Request) (any, error)
+	// serve answers GET requests for the widget's file (a DownloadButton,
+	// see serveDownload); nil for other widgets.
+	serve http.HandlerFunc
 }
 
 // widgetSpec describes a value widget to the engine. Widget methods in this
