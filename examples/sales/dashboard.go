@@ -50,7 +50,7 @@ type trailKey struct {
 }
 
 // largestN is how many of the largest orders the sales page lists.
-const largestN = 15
+const largestN = 100
 
 func newDashboard(dsn, pricingURL string) (*dashboard, error) {
 	dialect, _, err := audit.ParseDSN(dsn)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -86,6 +85,7 @@ func (d *dashboard) filters(ui *dash.UI) (cur, prev store.Filter, ok bool) {
 // with current list prices, the largest orders, and the target form.
 func (d *dashboard) salesPage(ui *dash.UI) {
 	ctx := ui.Context()
+	ui.SetPageConfig(dash.PageConfig{Title: "Sales", Icon: "📈", Wide: true})
 	ui.Title("Sales")
 	cur, prev, ok := d.filters(ui)
 	if !ok {
@@ -117,30 +117,12 @@ func (d *dashboard) salesPage(ui *dash.UI) {
 
 	d.targetMetric(ui, cur)
 
-	monthly, err := d.monthly.Get(ctx, cur)
-	if failed(ui, "monthly revenue", err) {
-		return
+	tabs := ui.Tabs("Trend", "Products", "Largest orders")
+	if len(tabs) == 3 {
+		d.trendTab(tabs[0], cur)
+		d.productTab(tabs[1], cur)
+		d.ordersTab(tabs[2], cur)
 	}
-	ui.Subheader("Revenue by month")
-	// TODO(part 2): a LineChart of this series once dash has charts.
-	rows := [][]string{{"Month", "Orders", "Revenue"}}
-	for _, m := range monthly {
-		rows = append(rows, []string{m.Month, count(m.Orders), money(m.RevenueCents)})
-	}
-	ui.Table(rows)
-
-	d.productTable(ui, cur)
-
-	largest, err := d.largest.Get(ctx, cur)
-	if failed(ui, "the largest orders", err) {
-		return
-	}
-	ui.Subheader("Largest orders")
-	rows = [][]string{{"Order", "Day", "Region", "Product", "Quantity", "Amount"}}
-	for _, o := range largest {
-		rows = append(rows, []string{"#" + strconv.FormatInt(o.ID, 10), o.Day, o.Region, o.Product, count(o.Quantity), price(o.AmountCents)})
-	}
-	ui.Table(rows)
 
 	d.targetForm(ui)
 }
@@ -171,9 +153,52 @@ func (d *dashboard) targetMetric(ui *dash.UI, cur store.Filter) {
 	ui.Metric("Revenue in "+cur.Until, money(latest.RevenueCents), delta)
 }
 
-// productTable shows sales per product next to the current list price
+// trendTab charts the revenue per month, with the figures in an expander.
+func (d *dashboard) trendTab(ui *dash.UI, cur store.Filter) {
+	monthly, err := d.monthly.Get(ui.Context(), cur)
+	if failed(ui, "monthly revenue", err) {
+		return
+	}
+	labels := make([]string, len(monthly))
+	revenue := make([]float64, len(monthly))
+	rows := [][]string{{"Month", "Orders", "Revenue"}}
+	for i, m := range monthly {
+		labels[i], revenue[i] = m.Month, float64(m.RevenueCents)/100
+		rows = append(rows, []string{m.Month, count(m.Orders), money(m.RevenueCents)})
+	}
+	ui.Subheader("Revenue by month")
+	ui.LineChart(labels, dash.Series{Name: "Revenue ($)", Values: revenue})
+	ui.Expander("Monthly figures", false).Table(rows)
+}
+
+// orderRow is a row of the largest orders frame: numeric columns stay
+// numbers so that the frame sorts them as numbers.
+type orderRow struct {
+	Order    int64  `dash:"Order"`
+	Day      string `dash:"Day"`
+	Region   string `dash:"Region"`
+	Product  string `dash:"Product"`
+	Quantity int64  `dash:"Quantity"`
+	Amount   int64  `dash:"Amount ($)"`
+}
+
+// ordersTab lists the largest orders in a sortable, paginated frame.
+func (d *dashboard) ordersTab(ui *dash.UI, cur store.Filter) {
+	largest, err := d.largest.Get(ui.Context(), cur)
+	if failed(ui, "the largest orders", err) {
+		return
+	}
+	rows := make([]orderRow, len(largest))
+	for i, o := range largest {
+		rows[i] = orderRow{o.ID, o.Day, o.Region, o.Product, o.Quantity, (o.AmountCents + 50) / 100}
+	}
+	ui.Subheader(fmt.Sprintf("The %d largest orders", len(rows)))
+	ui.DataFrame(rows, dash.PageSize(20), dash.Key("largest_orders"))
+}
+
+// productTab shows sales per product next to the current list price
 // from the pricing service, and the discount realised against it.
-func (d *dashboard) productTable(ui *dash.UI, cur store.Filter) {
+func (d *dashboard) productTab(ui *dash.UI, cur store.Filter) {
 	ctx := ui.Context()
 	products, err := d.products.Get(ctx, cur)
 	if failed(ui, "sales by product", err) {
@@ -196,6 +221,12 @@ func (d *dashboard) productTable(ui *dash.UI, cur store.Filter) {
 	}
 
 	ui.Subheader("Sales by product")
+	names := make([]string, len(products))
+	revenue := make([]float64, len(products))
+	for i, p := range products {
+		names[i], revenue[i] = p.Product, float64(p.RevenueCents)/100
+	}
+	ui.BarChart(names, dash.Series{Name: "Revenue ($)", Values: revenue})
 	rows := [][]string{{"Product", "Orders", "Units", "Revenue", "Avg unit price", "List price", "Discount"}}
 	for _, p := range products {
 		listPrice, discount := "", ""
@@ -271,6 +302,7 @@ func (d *dashboard) targetForm(ui *dash.UI) {
 
 // auditPage lists the newest audit events.
 func (d *dashboard) auditPage(ui *dash.UI) {
+	ui.SetPageConfig(dash.PageConfig{Title: "Audit log", Icon: "📈", Wide: true})
 	ui.Title("Audit log")
 	ui.Caption("Every target change, newest first. Shared by all sessions; refreshed every few seconds.")
 	limit := ui.Sidebar().Slider("Events shown", 10, 500, 50, dash.Step(10), dash.Key("audit_limit"))
@@ -282,9 +314,18 @@ func (d *dashboard) auditPage(ui *dash.UI) {
 		ui.Info("No changes yet. Adjust a target on the Sales page and it shows up here.")
 		return
 	}
-	rows := [][]string{{"When (UTC)", "Who", "Page", "Action", "Details"}}
-	for _, e := range events {
-		rows = append(rows, []string{e.At.Format(time.DateTime), e.Who, e.Page, e.Action, string(e.Details)})
+	rows := make([]eventRow, len(events))
+	for i, e := range events {
+		rows[i] = eventRow{e.At.Format(time.DateTime), e.Who, e.Page, e.Action, string(e.Details)}
 	}
-	ui.Table(rows)
+	ui.DataFrame(rows, dash.PageSize(25), dash.Key("audit_events"))
+}
+
+// eventRow is a row of the audit log frame.
+type eventRow struct {
+	When    string `dash:"When (UTC)"`
+	Who     string `dash:"Who"`
+	Page    string `dash:"Page"`
+	Action  string `dash:"Action"`
+	Details string `dash:"Details"`
 }
