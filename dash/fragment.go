@@ -152,7 +152,9 @@ func (s *session) finishFragment(r *run, outcome runOutcome) {
 	if s.running == r {
 		s.running = nil
 	}
-	if s.last == nil || s.last.page != r.page {
+	// Splice only into a final frame of the same page: anything else
+	// means a page run has started since, and it reruns the fragment.
+	if s.last == nil || s.last.running || s.last.page != r.page {
 		return
 	}
 	main, found := splice(s.last.main, r.fragment, children)

@@ -152,7 +152,7 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ws.SetReadLimit(srv.cfg.Server.MaxMessageSize)
-	if !srv.track(nil) {
+	if !srv.track() {
 		ws.Close(websocket.StatusGoingAway, "server shutting down")
 		return
 	}
@@ -213,7 +213,7 @@ func truncateReason(s string) string {
 }
 
 // track counts a live connection unless the server is shutting down.
-func (srv *server) track(*conn) bool {
+func (srv *server) track() bool {
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	if srv.closing {

@@ -389,3 +389,31 @@ func waitFor(t testing.TB, what string, ok func() bool) {
 }
 
 func listenLocal() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+func TestFloodOfBadMessagesClosesConnection(t *testing.T) {
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") })
+	c := dial(t, hs, "", "/")
+	c.waitText("x")
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	go func() {
+		for i := 0; i <= maxMalformed+5; i++ {
+			if c.ws.Write(ctx, websocket.MessageText, []byte(`{"type":"nonsense"}`)) != nil {
+				return
+			}
+		}
+	}()
+	for {
+		m, err := c.tryRead(testTimeout)
+		if err == nil {
+			if m["type"] != msgError {
+				t.Fatalf("unexpected %v", m["type"])
+			}
+			continue
+		}
+		if got := websocket.CloseStatus(err); got != websocket.StatusPolicyViolation {
+			t.Errorf("close status %v (%v), want policy violation", got, err)
+		}
+		return
+	}
+}
