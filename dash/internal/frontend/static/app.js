@@ -29,6 +29,7 @@
   let page = body.dataset.page || "/";
   let pages = [];
   let retry = 0;
+  let limits = {};
   let stopped = false;
 
   function h(tag, attrs, ...children) {
@@ -383,6 +384,7 @@
           sessionId = msg.session;
           sessionStorage.setItem(STORE, sessionId);
           pages = msg.pages || [];
+          limits = msg.limits || {};
           page = msg.page;
           applyTheme(msg.theme || {});
           renderNav();
@@ -438,6 +440,14 @@
     setTimeout(go, 150);
   }
 
-  window.dash = { register };
-  start();
+  // Renderers in other scripts (elements2.js) use these helpers. They
+  // register when they load; start waits for the document so every script
+  // has loaded before the first render.
+  window.dash = {
+    register, h, send, setValue, base,
+    session: () => sessionId,
+    limits: () => limits,
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
