@@ -80,7 +80,7 @@ func run(ctx context.Context, env *Env, o options, patterns []string, analyzers 
 		findings = left
 	}
 
-	if err := write(env, o, analyzers, findings, res); err != nil {
+	if err := write(ctx, env, o, analyzers, findings, res, src); err != nil {
 		fmt.Fprintf(env.Stderr, "dashvet: writing output: %v\n", err)
 		return ExitError
 	}
@@ -133,7 +133,7 @@ func repoRoot(ctx context.Context, dir string) string {
 	return dir
 }
 
-func write(env *Env, o options, analyzers []*analysis.Analyzer, findings []report.Finding, res *result) error {
+func write(ctx context.Context, env *Env, o options, analyzers []*analysis.Analyzer, findings []report.Finding, res *result, src *source.Files) error {
 	if findings == nil {
 		findings = []report.Finding{}
 	}
@@ -154,9 +154,9 @@ func write(env *Env, o options, analyzers []*analysis.Analyzer, findings []repor
 			Analyzers: analyzers,
 			Findings:  findings,
 			Errors:    errs,
-			Root:      repoRoot(context.Background(), env.Dir),
+			Root:      repoRoot(ctx, env.Dir),
 			Version:   Version(),
-			Sources:   new(source.Files),
+			Sources:   src,
 		})
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
@@ -168,7 +168,7 @@ func write(env *Env, o options, analyzers []*analysis.Analyzer, findings []repor
 		_, err := env.Stdout.Write(buf.Bytes())
 		return err
 	case "github":
-		return output.GitHub(env.Stdout, findings, repoRoot(context.Background(), env.Dir))
+		return output.GitHub(env.Stdout, findings, repoRoot(ctx, env.Dir))
 	}
 	return output.Text(env.Stdout, findings, env.Dir, res.packages, len(res.errors), colorEnabled(env, o.color, env.Stdout))
 }

@@ -22,10 +22,22 @@ type Scope struct {
 }
 
 // Contains reports whether the 1-based line of the file (an absolute path)
-// was added or changed.
+// was added or changed. A file reached through a symbolic link (a checkout
+// under a linked directory, as /tmp on macOS) matches its real path, which
+// is what git reports.
 func (s *Scope) Contains(file string, line int) bool {
 	file = filepath.Clean(file)
-	return s.whole[file] || s.lines[file][line]
+	if s.whole[file] || s.lines[file][line] {
+		return true
+	}
+	if _, ok := s.lines[file]; ok {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(file)
+	if err != nil || real == file {
+		return false
+	}
+	return s.whole[real] || s.lines[real][line]
 }
 
 // Parse reads a unified diff (as printed by `git diff` or `diff -u`, any

@@ -1,6 +1,7 @@
 package diffscope
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,5 +93,27 @@ func TestParseErrors(t *testing.T) {
 		if _, err := Parse(strings.NewReader(diff), "/r"); err == nil {
 			t.Errorf("Parse(%q): no error", diff)
 		}
+	}
+}
+
+func TestContainsThroughSymlink(t *testing.T) {
+	real := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("cannot create symlinks here: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(real, "a.go"), []byte("package a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	realRoot, err := filepath.EvalSymlinks(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse(strings.NewReader("+++ b/a.go\n@@ -0,0 +1 @@\n+package a\n"), realRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Contains(filepath.Join(link, "a.go"), 1) {
+		t.Error("a file named through a symlink is not matched to its real path")
 	}
 }

@@ -111,10 +111,19 @@ func indentRest(msg, indent string) string {
 }
 
 // Rel returns name relative to dir when name is below dir, else name;
-// always '/'-separated.
+// always '/'-separated. Symbolic links are resolved when the plain paths
+// do not nest, so a checkout under a linked directory still gets relative
+// names.
 func Rel(dir, name string) string {
 	if rel, err := filepath.Rel(dir, name); err == nil && filepath.IsLocal(rel) {
 		return filepath.ToSlash(rel)
+	}
+	realDir, err1 := filepath.EvalSymlinks(dir)
+	realName, err2 := filepath.EvalSymlinks(name)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(realDir, realName); err == nil && filepath.IsLocal(rel) {
+			return filepath.ToSlash(rel)
+		}
 	}
 	return filepath.ToSlash(name)
 }

@@ -136,7 +136,7 @@ type builder struct {
 
 func (b builder) location(pos, end report.Position) Location {
 	art := ArtifactLocation{URI: fileURI(pos.File)}
-	if rel, err := filepath.Rel(b.root, pos.File); err == nil && filepath.IsLocal(rel) {
+	if rel, ok := b.rel(pos.File); ok {
 		art = ArtifactLocation{URI: (&url.URL{Path: filepath.ToSlash(rel)}).String(), URIBaseID: SrcRoot}
 	}
 	loc := Location{PhysicalLocation: PhysicalLocation{ArtifactLocation: art}}
@@ -152,6 +152,23 @@ func (b builder) location(pos, end report.Position) Location {
 		}
 	}
 	return loc
+}
+
+// rel returns name relative to the root, also when one of them is reached
+// through a symbolic link and the other is not.
+func (b builder) rel(name string) (string, bool) {
+	if rel, err := filepath.Rel(b.root, name); err == nil && filepath.IsLocal(rel) {
+		return rel, true
+	}
+	root, err1 := filepath.EvalSymlinks(b.root)
+	real, err2 := filepath.EvalSymlinks(name)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	if rel, err := filepath.Rel(root, real); err == nil && filepath.IsLocal(rel) {
+		return rel, true
+	}
+	return "", false
 }
 
 // fileURI returns the file: URI of an absolute path.
