@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dashvet/dashvet/analyzers/all"
+	"github.com/dashvet/dashvet/analyzers/internal/rerun"
 )
 
 // load loads patterns from dir with everything the analyzers need, from
@@ -25,12 +27,12 @@ func load(tb testing.TB, dir string, patterns ...string) []*packages.Package {
 	return pkgs
 }
 
-// analyze runs every dashvet analyzer over pkgs and returns the findings
+// analyze runs every dashvet analyzer over pkgs, with panics, and returns the findings
 // of the root packages as "file:line: analyzer: message", failing the test
 // on any analysis error (a panic in an analyzer crashes the test binary).
 func analyze(tb testing.TB, pkgs []*packages.Package) []finding {
 	tb.Helper()
-	g, err := checker.Analyze(all.Analyzers(), pkgs, nil)
+	g, err := checker.Analyze(append(all.Analyzers(), panics), pkgs, nil)
 	if err != nil {
 		tb.Fatalf("analysis: %v", err)
 	}
@@ -70,6 +72,58 @@ func TestStd(t *testing.T) {
 	for _, f := range analyze(t, pkgs) {
 		t.Errorf("unexpected finding in std: %v", f)
 	}
+}
+
+// panics reports, as diagnostics, the panics the engine recovered from in
+// a package, which the engine otherwise keeps silent about.
+var panics = &analysis.Analyzer{
+	Name:     "enginepanics",
+	Doc:      "report the panics the rerun engine recovered from",
+	Requires: []*analysis.Analyzer{rerun.Analyzer},
+	Run: func(pass *analysis.Pass) (any, error) {
+		for _, r := range pass.ResultOf[rerun.Analyzer].(*rerun.Result).Recovered {
+			pass.Reportf(pass.Files[0].Package, "engine recovered from a panic: %s", r)
+		}
+		return nil, nil
+	},
+}
+
+// TestModule runs all analyzers over real third-party code that imports
+// sink packages (golang.org/x/tools/go/...), where the engine computes
+// facts: no finding (there is no dash app), no panic recovered, and facts
+// exported, so the engine did run.
+func TestModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads golang.org/x/tools/go/... from source; skipped under -short")
+	}
+	pkgs := load(t, ".", "golang.org/x/tools/go/...")
+	g, err := checker.Analyze(append(all.Analyzers(), panics), pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := 0
+	for act := range g.All() {
+		if act.Err != nil {
+			t.Errorf("%s: %v", act, act.Err)
+		}
+		if act.Analyzer != rerun.Analyzer {
+			continue
+		}
+		for _, f := range act.AllObjectFacts() {
+			if f.Object.Pkg() == act.Package.Types {
+				facts++
+			}
+		}
+	}
+	for _, act := range g.Roots {
+		for _, d := range act.Diagnostics {
+			t.Errorf("unexpected finding: %s: %s", act.Package.Fset.Position(d.Pos), d.Message)
+		}
+	}
+	if facts == 0 {
+		t.Error("no fact exported: the engine did not analyse the module")
+	}
+	t.Logf("%d packages, %d facts", len(pkgs), facts)
 }
 
 // BenchmarkStd measures the analyzers alone over std, loading excluded.

@@ -45,6 +45,9 @@ var (
 type Result struct {
 	Pkg     *types.Package
 	Entries []*Entry
+	// Recovered lists the panics the engine recovered from, one per
+	// function it then stayed silent about; tests require it empty.
+	Recovered []string
 }
 
 // Entry is a rerun entry point: a function or function literal with a
@@ -70,6 +73,7 @@ func (r *Result) Chain(e *Entry, c *Chain) string {
 
 // engine holds the state of one pass.
 type engine struct {
+	res       *Result
 	pass      *analysis.Pass
 	pkg       *types.Package
 	info      *types.Info
@@ -102,6 +106,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return res, nil
 	}
 	e := &engine{
+		res:       res,
 		pass:      pass,
 		pkg:       pass.Pkg,
 		info:      pass.TypesInfo,
@@ -124,7 +129,7 @@ func run(pass *analysis.Pass) (any, error) {
 	e.exportFacts()
 	if importsDash {
 		for _, f := range pass.Files {
-			res.Entries = append(res.Entries, e.entries(f)...)
+			e.guard(f, func() { res.Entries = append(res.Entries, e.entries(f)...) })
 		}
 	}
 	return res, nil
@@ -173,9 +178,13 @@ func (e *engine) lookupResource(fn *types.Func) Kind {
 
 // guard runs f and turns a panic into silence about the function being
 // analysed: an unexpected shape of user code must never crash the driver.
-func (e *engine) guard(f func()) {
-	// Stay silent: a missed finding is better than a crashed build.
-	defer func() { _ = recover() }()
+func (e *engine) guard(where ast.Node, f func()) {
+	defer func() {
+		// Stay silent: a missed finding is better than a crashed build.
+		if r := recover(); r != nil {
+			e.res.Recovered = append(e.res.Recovered, fmt.Sprintf("%s: %v", e.pass.Fset.Position(where.Pos()), r))
+		}
+	}()
 	f()
 }
 
@@ -273,7 +282,7 @@ func (e *engine) litName(lit *ast.FuncLit, stack []ast.Node, decl *ast.FuncDecl,
 }
 
 func (e *engine) entry(ent *Entry, body *ast.BlockStmt) *Entry {
-	e.guard(func() {
+	e.guard(ent.Node, func() {
 		e.visitPath(body, func(n ast.Node, stack []ast.Node) {
 			callee, q, r := e.siteChains(n)
 			if callee == nil && r == nil {

@@ -130,7 +130,7 @@ func (e *engine) summarise(fn *types.Func) *summary {
 		s.done = true
 		return s
 	}
-	e.guard(func() {
+	e.guard(decl, func() {
 		e.visitPath(decl.Body, func(n ast.Node, stack []ast.Node) {
 			if e.guards != nil && e.guards.Guarded(n, stack) {
 				return
