@@ -257,3 +257,21 @@ func TestCopyPlainValuesAreReturnedAsIs(t *testing.T) {
 		t.Errorf("got %q", c)
 	}
 }
+
+func TestCopyDecodedJSONCyclesAndAliasing(t *testing.T) {
+	shared := map[string]any{"n": 1.0}
+	doc := map[string]any{"a": shared, "b": shared, "list": []any{shared}}
+	doc["self"] = doc
+	c := mustCopy(t, doc)
+	ca, cb := c["a"].(map[string]any), c["b"].(map[string]any)
+	ca["n"] = 2.0
+	if cb["n"] != 2.0 || c["list"].([]any)[0].(map[string]any)["n"] != 2.0 {
+		t.Error("a map shared three times in the original is not shared in the copy")
+	}
+	if shared["n"] != 1.0 {
+		t.Error("the copy shares a map with the original")
+	}
+	if self := c["self"].(map[string]any); reflect.ValueOf(self).UnsafePointer() != reflect.ValueOf(c).UnsafePointer() {
+		t.Error("a map holding itself is not a cycle in the copy")
+	}
+}

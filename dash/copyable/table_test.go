@@ -83,3 +83,19 @@ func TestCopyRuleTypesMatchesReflect(t *testing.T) {
 		}
 	}
 }
+
+// Inside generic code the analyzer sees type parameters; they are accepted
+// and what a generic type does with them concretely is still checked.
+func TestCopyRuleGenericDeclarations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads and type-checks a package with go/packages, which runs the go command")
+	}
+	pkg := loadTypetable(t)
+	if p := copyable.CheckTypes(pkg.Scope().Lookup("Box").Type()); p != nil {
+		t.Errorf("Box[T]: %v", p)
+	}
+	p := copyable.CheckTypes(pkg.Scope().Lookup("ChanBox").Type())
+	if p == nil || p.Path != "ChanBox.C" || p.Type != "chan T" {
+		t.Errorf("ChanBox[T]: got %v, want ChanBox.C: chan T", p)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -78,6 +79,7 @@ type Cache[K comparable, V any] struct {
 	lru     list[K, V] // most recently used first
 	age     list[K, V] // newest first; with one TTL, also the expiry order
 	flights map[K]*flight[V]
+	running atomic.Int64 // computations whose goroutine has not returned
 	bytes   int64
 }
 
@@ -108,9 +110,10 @@ func (c *Cache[K, V]) Counters() *Counters { return c.stats }
 // computation is cancelled when no caller waits for it any more (and after
 // ComputeTimeout). Errors are returned to every waiter and never kept.
 func (c *Cache[K, V]) Get(ctx context.Context, key K, compute func(context.Context, K) (V, error)) (V, error) {
+	var expired []*entry[K, V] // released once the lock is dropped
 	for {
 		c.mu.Lock()
-		removed := c.expireLocked()
+		expired = c.expireLocked()
 		e := c.entries[key]
 		if e == nil {
 			break // miss, with the lock held
@@ -120,12 +123,12 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, compute func(context.Conte
 			c.stats.hits.Add(1)
 			c.lru.moveToFront(e)
 			c.mu.Unlock()
-			c.release(removed)
+			c.release(expired)
 			return v, nil
 		}
 		e.pins++
 		c.mu.Unlock()
-		c.release(removed)
+		c.release(expired)
 
 		valid := c.validate(e.v)
 
@@ -156,6 +159,7 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, compute func(context.Conte
 	c.stats.misses.Add(1)
 	if err := ctx.Err(); err != nil {
 		c.mu.Unlock()
+		c.release(expired)
 		var zero V
 		return zero, err
 	}
@@ -165,6 +169,7 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, compute func(context.Conte
 	}
 	f.waiters++
 	c.mu.Unlock()
+	c.release(expired)
 
 	select {
 	case <-f.done:
@@ -204,11 +209,13 @@ func (c *Cache[K, V]) startLocked(ctx context.Context, key K, compute func(conte
 	}
 	f := &flight[V]{done: make(chan struct{}), cancel: cancel}
 	c.flights[key] = f
+	c.running.Add(1)
 	go c.run(fctx, f, key, compute)
 	return f
 }
 
 func (c *Cache[K, V]) run(ctx context.Context, f *flight[V], key K, compute func(context.Context, K) (V, error)) {
+	defer c.running.Add(-1) // last: after the release hooks of evicted entries ran
 	v, err := c.compute(ctx, key, compute)
 	var size int64
 	if err == nil && c.cfg.Store != nil {
@@ -235,6 +242,11 @@ func (c *Cache[K, V]) run(ctx context.Context, f *flight[V], key K, compute func
 	c.mu.Unlock()
 	c.release(removed)
 }
+
+// Running returns the number of computations in progress, including those
+// that Forget, Clear or their callers have detached, and those still
+// releasing what their result evicted.
+func (c *Cache[K, V]) Running() int { return int(c.running.Load()) }
 
 // compute runs the user's function, turning a panic into an error: it runs
 // on a goroutine of its own, where a panic would end the process.

@@ -105,6 +105,7 @@ type (
 		C chan int
 	}
 	Box[T any]                struct{ V T }
+	ChanBox[T any]            struct{ C chan T }
 	Pair[K comparable, V any] struct {
 		K K
 		V V
