@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -289,5 +290,48 @@ func TestQueriesHonourCancellation(t *testing.T) {
 	cancel()
 	if _, err := Summarize(ctx, b.db, b.d, Filter{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Summarize with a cancelled context: %v, want context.Canceled", err)
+	}
+}
+
+// BenchmarkSummarize measures the sales page's headline query over the
+// default 4,000-order history: the cost of one data cache miss.
+func BenchmarkSummarize(b *testing.B) {
+	ctx := context.Background()
+	db, d, err := audit.Open(ctx, filepath.Join(b.TempDir(), "sales.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := Migrate(ctx, db, d); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := Seed(ctx, db, d, DefaultSeed); err != nil {
+		b.Fatal(err)
+	}
+	f := Filter{From: "2025-01", Until: "2025-12"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Summarize(ctx, db, d, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSeed measures creating and seeding the default history, the
+// example's first start.
+func BenchmarkSeed(b *testing.B) {
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		db, d, err := audit.Open(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("sales%d.db", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := Migrate(ctx, db, d); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Seed(ctx, db, d, DefaultSeed); err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
 	}
 }
