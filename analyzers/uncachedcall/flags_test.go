@@ -1,0 +1,24 @@
+package uncachedcall_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/dashvet/dashvet/analyzers/uncachedcall"
+)
+
+// TestExtraSinks declares in-house sinks with the -sinks flag. The flag
+// only adds rows that no other test package uses, so setting it does not
+// change the other tests.
+func TestExtraSinks(t *testing.T) {
+	dir, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := uncachedcall.Analyzer.Flags.Set("sinks", "example.com/dashapp/extrasinks/slowapi.Fetch,example.com/dashapp/extrasinks/slowapi.(*Client).Quote"); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, dir, uncachedcall.Analyzer, "./extrasinks")
+}
