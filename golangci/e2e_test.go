@@ -102,6 +102,19 @@ func TestGolangciLint(t *testing.T) {
 	}
 }
 
+// TestExampleVersion keeps .custom-gcl.example.yml on the tested
+// golangci-lint release.
+func TestExampleVersion(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", ".custom-gcl.example.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^version:\s*(\S+)`).FindSubmatch(data)
+	if m == nil || string(m[1]) != golangciLintVersion {
+		t.Errorf(".custom-gcl.example.yml: version %q, want %s (golangciLintVersion)", m, golangciLintVersion)
+	}
+}
+
 type want struct {
 	file     string
 	line     int
