@@ -2,6 +2,7 @@ package dash
 
 import (
 	"context"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -154,8 +155,19 @@ func trimStack(stack []byte) string {
 	if start >= len(lines) {
 		return string(stack)
 	}
-	return strings.TrimSpace(strings.Join(lines[start:], "\n"))
+	// Below the app's frames come the runtime's own: cut them.
+	end := len(lines)
+	for i := start; i < len(lines); i++ {
+		if strings.HasPrefix(lines[i], executeFrame) {
+			end = i
+			break
+		}
+	}
+	return strings.TrimSpace(strings.Join(lines[start:end], "\n"))
 }
+
+// executeFrame starts the stack line of the goroutine run.execute starts.
+var executeFrame = reflect.TypeFor[run]().PkgPath() + ".(*run).execute"
 
 // Stop ends the current run early, keeping what it emitted so far.
 func (ui *UI) Stop() {
