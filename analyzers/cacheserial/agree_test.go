@@ -1,0 +1,90 @@
+package cacheserial_test
+
+import (
+	"database/sql"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/dashvet/dashvet/analyzers/cacheserial"
+	"github.com/dashvet/dashvet/dash/copyable"
+)
+
+// The value types of testdata/cacheserial, declared again here so that the
+// runtime's face of the rule (CheckReflect) can judge them.
+type (
+	Row struct {
+		Region string
+		Amount float64
+		At     time.Time
+	}
+	Report struct {
+		Title string
+		Rows  *sql.Rows
+	}
+	Guarded struct {
+		mu    sync.Mutex
+		Items []Row
+	}
+)
+
+// TestAgreesWithRuntime checks that every finding of the analyzer states
+// the runtime's own verdict on the same type (same path, type and reason),
+// and that the types it accepts are accepted by the runtime.
+func TestAgreesWithRuntime(t *testing.T) {
+	dir, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, r := range analysistest.Run(t, dir, cacheserial.Analyzer, "./cacheserial") {
+		for _, d := range r.Diagnostics {
+			msgs = append(msgs, d.Message)
+		}
+	}
+	for name, typ := range map[string]reflect.Type{
+		"Report":   reflect.TypeFor[Report](),
+		"*Guarded": reflect.TypeFor[*Guarded](),
+		"*sql.DB":  reflect.TypeFor[*sql.DB](),
+		"chan Row": reflect.TypeFor[chan Row](),
+	} {
+		p := copyable.CheckReflect(typ)
+		if p == nil {
+			t.Errorf("runtime accepts %s, the analyzer reports it", name)
+			continue
+		}
+		verdict := p.Error()
+		if p.Path == "" {
+			verdict = p.Reason
+		}
+		want := "dash.CacheData cannot deep-copy values of type " + name + ": " + verdict
+		if !containsPrefix(msgs, want) {
+			t.Errorf("no finding states the runtime's verdict %q; findings:\n%s", want, strings.Join(msgs, "\n"))
+		}
+	}
+	for name, typ := range map[string]reflect.Type{
+		"[]Row":          reflect.TypeFor[[]Row](),
+		"map[string]int": reflect.TypeFor[map[string]int](),
+	} {
+		if p := copyable.CheckReflect(typ); p != nil {
+			t.Errorf("the analyzer accepts %s, the runtime rejects it: %v", name, p)
+		}
+	}
+	if len(msgs) != 4 {
+		t.Errorf("got %d findings, want 4 (one per uncopyable cache of the testdata)", len(msgs))
+	}
+}
+
+func containsPrefix(msgs []string, prefix string) bool {
+	for _, m := range msgs {
+		if strings.HasPrefix(m, prefix) {
+			return true
+		}
+	}
+	return false
+}
