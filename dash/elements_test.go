@@ -249,5 +249,9 @@ func TestZeroUIIsHarmless(t *testing.T) {
 	if ui.Context() == nil {
 		t.Error("Context of a zero UI is nil")
 	}
+	ui.State().Set("k", 1)
+	if v, ok := Value[int](ui.State(), "k"); !ok || v != 1 {
+		t.Error("the state of a zero UI does not keep values")
+	}
 	ui.Stop()
 }

@@ -41,8 +41,14 @@ func (ui *UI) Context() context.Context {
 	return ui.ctx
 }
 
-// State returns the session's state store.
-func (ui *UI) State() *State { return ui.state }
+// State returns the session's state store. A zero UI gets a store of its
+// own, so app helpers can be unit-tested without a session.
+func (ui *UI) State() *State {
+	if ui.state == nil {
+		ui.state = newState()
+	}
+	return ui.state
+}
 
 // WidgetOption configures a widget.
 type WidgetOption interface{ applyWidget(*widgetConfig) }
@@ -211,6 +217,9 @@ func (ui *UI) SliderFloat(label string, min, max, def float64, opts ...WidgetOpt
 	step := cfg.step
 	if step <= 0 {
 		step = (max - min) / 100
+	}
+	if step <= 0 { // min == max: any step will do
+		step = 1
 	}
 	clamp := func(v float64) float64 { return math.Max(min, math.Min(max, v)) }
 	return widget(ui, widgetSpec[float64]{
