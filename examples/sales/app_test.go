@@ -244,13 +244,13 @@ func testDashboard(t *testing.T, dsn string) {
 	form := "f:target"
 	values := map[string]any{
 		widget(t, els, "selectbox", "Region"):                1, // the options are sorted: APAC, EMEA, ...
-		widget(t, els, "number_input", "Monthly target ($)"): 31000,
+		widget(t, els, "number_input", "Monthly target ($)"): 57000,
 		widget(t, els, "text_input", "Your name"):            "Ada",
 		widget(t, els, "text_input", "Reason"):               "Q4 push",
 	}
 	c.send(map[string]any{"type": "submit", "form": form, "id": widget(t, els, "submit_button", "Save target"), "values": values})
 	c.waitRender("the saved target", func(els []element) bool {
-		_, ok := find(els, "alert", "text", "Target of EMEA set to $31,000 (was $30,000).")
+		_, ok := find(els, "alert", "text", "Target of EMEA set to $57,000 (was $55,000).")
 		return ok
 	})
 
@@ -280,7 +280,7 @@ func testDashboard(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	if e := events[0]; e.Who != "Ada" || e.Action != "target.update" || e.Page != "/" ||
-		details.Region != "EMEA" || details.Previous != 3_000_000 || details.Target != 3_100_000 || details.Note != "Q4 push" {
+		details.Region != "EMEA" || details.Previous != 5_500_000 || details.Target != 5_700_000 || details.Note != "Q4 push" {
 		t.Errorf("audit row = %+v with details %+v", e, details)
 	}
 

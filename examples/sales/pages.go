@@ -256,7 +256,7 @@ func (d *dashboard) targetForm(ui *dash.UI) {
 	ui.Subheader("Adjust a monthly target")
 	ui.Form("target", func(f *dash.UI) {
 		region := f.Selectbox("Region", regions)
-		dollars := f.NumberInput("Monthly target ($)", 25000, dash.Step(1000))
+		dollars := f.NumberInput("Monthly target ($)", 50000, dash.Step(1000))
 		name := f.TextInput("Your name", "")
 		note := f.TextInput("Reason", "")
 		if !f.SubmitButton("Save target") {

@@ -231,9 +231,10 @@ func Seed(ctx context.Context, db *sql.DB, d audit.Dialect, cfg SeedConfig) (ins
 	return inserted, nil
 }
 
-// seedTargets gives every region a monthly revenue target.
+// seedTargets gives every region a monthly revenue target, close to what
+// the region sells in the last months of the default history.
 func seedTargets(ctx context.Context, tx *sql.Tx, d audit.Dialect) error {
-	targets := map[string]int64{"EMEA": 3_000_000, "North America": 2_600_000, "APAC": 2_100_000, "LATAM": 900_000}
+	targets := map[string]int64{"EMEA": 5_500_000, "North America": 4_700_000, "APAC": 3_800_000, "LATAM": 1_500_000}
 	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, r := range Regions {
 		_, err := tx.ExecContext(ctx, d.Rebind(

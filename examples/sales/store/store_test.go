@@ -255,8 +255,8 @@ func TestSetTarget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if prev != 3_000_000 {
-			t.Errorf("previous EMEA target = %d, want the seeded 3000000", prev)
+		if prev != 5_500_000 {
+			t.Errorf("previous EMEA target = %d, want the seeded 5500000", prev)
 		}
 		after, err := Targets(ctx, b.db, b.d)
 		if err != nil {
