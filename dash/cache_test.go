@@ -477,6 +477,9 @@ func TestCacheResourceSharesAndReleases(t *testing.T) {
 	}
 	_, _ = c.Get(ctx, "b")
 	_, _ = c.Get(ctx, "c") // evicts a (least recently used)
+	// The computing goroutine releases what its insert evicted after
+	// answering its callers.
+	cacheWaitFor(t, "the release of the evicted instance", func() bool { return c.core.Running() == 0 })
 	if got := f.releasedIDs(); len(got) != 1 || got[0] != a1.id || !a1.closed.Load() {
 		t.Fatalf("after MaxEntries eviction released %v, want [%d]", got, a1.id)
 	}
