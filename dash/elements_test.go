@@ -255,3 +255,31 @@ func TestZeroUIIsHarmless(t *testing.T) {
 	}
 	ui.Stop()
 }
+
+func TestOutputElementsProps(t *testing.T) {
+	hs, _ := startPage(t, func(ui *UI) {
+		ui.Header("h")
+		ui.Subheader("s")
+		ui.Caption("c")
+		ui.Error("e")
+		ui.Warning("w")
+		ui.Info("i")
+		ui.Success("ok")
+		ui.Button("b", Help("tip"), Disabled(true))
+		ui.Text("end")
+	})
+	c := dial(t, hs, "", "/")
+	els := c.waitText("end")
+	var got []string
+	for _, e := range els {
+		got = append(got, fmt.Sprintf("%s%v", e.kind, e.props))
+	}
+	want := []string{
+		"headermap[text:h]", "subheadermap[text:s]", "captionmap[text:c]",
+		"alertmap[level:error text:e]", "alertmap[level:warning text:w]", "alertmap[level:info text:i]",
+		"alertmap[level:success text:ok]", "buttonmap[disabled:true help:tip label:b]", "textmap[text:end]",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("elements:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -417,3 +417,42 @@ func TestFloodOfBadMessagesClosesConnection(t *testing.T) {
 		return
 	}
 }
+
+func TestExtraRoutesAreMounted(t *testing.T) {
+	metrics := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "custom 1\n") })
+	hs, _ := startPage(t, func(ui *UI) {}, withRoute("GET /custom", metrics))
+	if resp, body := get(t, hs, "/custom"); resp.StatusCode != 200 || body != "custom 1\n" {
+		t.Errorf("/custom = %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, hs, "/"); resp.StatusCode != 200 {
+		t.Errorf("/ = %d next to an extra route", resp.StatusCode)
+	}
+}
+
+func TestOriginAllowed(t *testing.T) {
+	cases := []struct {
+		origin   string
+		patterns []string
+		want     bool
+	}{
+		{"", nil, true}, // not a browser
+		{"http://app.local:8501", nil, true},
+		{"http://APP.local:8501", nil, true},
+		{"http://evil.example", nil, false},
+		{"http://app.local:9999", nil, false},
+		{"https://dash.example.com", []string{"https://dash.example.com"}, true},
+		{"http://dash.example.com", []string{"https://dash.example.com"}, false},
+		{"https://a.example.com", []string{"*.example.com"}, true},
+		{"not a url\x7f", nil, false},
+		{"null", nil, false},
+	}
+	for _, tc := range cases {
+		r := httptest.NewRequest("POST", "http://app.local:8501/_dash/upload", nil)
+		if tc.origin != "" {
+			r.Header.Set("Origin", tc.origin)
+		}
+		if got := originAllowed(r, tc.patterns); got != tc.want {
+			t.Errorf("originAllowed(%q, %q) = %v, want %v", tc.origin, tc.patterns, got, tc.want)
+		}
+	}
+}
