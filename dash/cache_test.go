@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -604,4 +605,23 @@ func TestCacheStatsAll(t *testing.T) {
 	if name := d.Stats().Name; !strings.HasPrefix(name, "cache_test.go:") {
 		t.Errorf("default name %q, want the creating file and line", name)
 	}
+}
+
+func TestCacheRegistryForgetsCollectedCaches(t *testing.T) {
+	func() {
+		c := CacheData(func(ctx context.Context, key int) (int, error) { return key, nil }, CacheName("registry-gc-test"))
+		_, _ = c.Get(context.Background(), 1)
+	}()
+	present := func() bool {
+		for _, s := range CacheStatsAll() {
+			if s.Name == "registry-gc-test" {
+				return true
+			}
+		}
+		return false
+	}
+	cacheWaitFor(t, "the dropped cache to leave the registry", func() bool {
+		runtime.GC()
+		return !present()
+	})
 }

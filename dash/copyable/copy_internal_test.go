@@ -22,3 +22,28 @@ func TestCopyUnexportedFields(t *testing.T) {
 		t.Fatal("unexported fields shared with the original")
 	}
 }
+
+type hiddenContainers struct {
+	byName map[string][]int
+	extra  any
+	arr    [2]*int
+}
+
+func TestCopyUnexportedMapsInterfacesArrays(t *testing.T) {
+	one, two := 1, 2
+	orig := hiddenContainers{
+		byName: map[string][]int{"a": {1}},
+		extra:  map[string]any{"k": []any{"v"}},
+		arr:    [2]*int{&one, &two},
+	}
+	c, err := Copy(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.byName["a"][0] = 9
+	c.extra.(map[string]any)["k"].([]any)[0] = "changed"
+	*c.arr[0] = 9
+	if orig.byName["a"][0] != 1 || orig.extra.(map[string]any)["k"].([]any)[0] != "v" || one != 1 {
+		t.Fatalf("unexported containers shared with the copy: %+v", orig)
+	}
+}
