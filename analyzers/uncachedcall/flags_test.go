@@ -17,7 +17,7 @@ func TestExtraSinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := uncachedcall.Analyzer.Flags.Set("sinks", "example.com/dashapp/extrasinks/slowapi.Fetch,example.com/dashapp/extrasinks/slowapi.(*Client).Quote"); err != nil {
+	if err := uncachedcall.Analyzer.Flags.Set("sinks", "dashapp/extrasinks/slowapi.Fetch,dashapp/extrasinks/slowapi.(*Client).Quote"); err != nil {
 		t.Fatal(err)
 	}
 	analysistest.Run(t, dir, uncachedcall.Analyzer, "./extrasinks")

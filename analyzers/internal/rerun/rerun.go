@@ -102,7 +102,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	// The standard library is covered by the catalogue; analysing it for
 	// facts would cost every run a walk of std for nothing new.
-	if !importsDash && (!relevant || isStd(pass.Pkg.Path())) {
+	if !importsDash && (!relevant || isStd(pass)) {
 		return res, nil
 	}
 	e := &engine{
@@ -135,8 +135,14 @@ func run(pass *analysis.Pass) (any, error) {
 	return res, nil
 }
 
-func isStd(path string) bool {
-	first, _, _ := strings.Cut(path, "/")
+// isStd reports whether the pass is over a standard library package: one
+// outside any module (or in module "std") whose path has no dot in its
+// first element. A user module named without a dot ("sales") has a module.
+func isStd(pass *analysis.Pass) bool {
+	if m := pass.Module; m != nil && m.Path != "" && m.Path != "std" {
+		return false
+	}
+	first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
 	return !strings.Contains(first, ".")
 }
 

@@ -1,7 +1,7 @@
 package extrasinks
 
 import (
-	"example.com/dashapp/extrasinks/slowapi"
+	"dashapp/extrasinks/slowapi"
 	"github.com/dashvet/dashvet/dash"
 )
 

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"example.com/dashapp/store"
+	"dashapp/store"
 	"github.com/dashvet/dashvet/dash"
 	"github.com/redis/go-redis/v9"
 )

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"os"
 
-	"example.com/dashapp/store"
+	"dashapp/store"
 	"github.com/dashvet/dashvet/dash"
 	"github.com/redis/go-redis/v9"
 )
