@@ -73,9 +73,14 @@ func IsCacheConstructor(fn *types.Func) bool {
 }
 
 // runsOffPath reports whether function literals given to fn run off the
-// rerun path: on a cache miss, a hit validation or an eviction.
+// rerun path: on a cache miss, a hit validation or an eviction, or once per
+// process through (*sync.Once).Do. (sync.OnceFunc and OnceValue are not
+// included: called in the app, they make a new once on every rerun.)
 func runsOffPath(fn *types.Func) bool {
 	if IsCacheConstructor(fn) {
+		return true
+	}
+	if fn != nil && fn.Name() == "Do" && fn.Pkg() != nil && fn.Pkg().Path() == "sync" && recvName(fn) == "Once" {
 		return true
 	}
 	return fn != nil && (fn.Name() == "Validate" || fn.Name() == "OnRelease") &&

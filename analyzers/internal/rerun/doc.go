@@ -14,7 +14,10 @@
 //     their own (form and fragment bodies, pages, OnChange callbacks);
 //   - function literals given to dash.CacheData, dash.CacheResource,
 //     dash.CacheSingleton, dash.Validate or dash.OnRelease: they run on a
-//     cache miss or eviction, not on every rerun.
+//     cache miss or eviction, not on every rerun; and those given to
+//     (*sync.Once).Do, which run once per process;
+//   - function literals that escape, returned or stored in a composite
+//     literal: they run later, elsewhere.
 //
 // A call on the rerun path reaches a sink when its static callee is in the
 // sink catalogue, or is a function that (transitively, through static

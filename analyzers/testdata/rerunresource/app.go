@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"sync"
 	"time"
 
 	"dashapp/store"
@@ -61,6 +62,18 @@ func clicked(ui *dash.UI) {
 	if ui.Button("Reconnect") {
 		sql.Open("postgres", "")
 	}
+}
+
+// A package-level sync.Once runs its function once per process.
+var (
+	once   sync.Once
+	shared *sql.DB
+)
+
+func viaOnce(ui *dash.UI) {
+	once.Do(func() { shared, _ = sql.Open("postgres", "") })
+	onceMore := sync.OnceValue(func() *http.Client { return &http.Client{} }) // want `viaOnce → http.Client\{\}`
+	onceMore()
 }
 
 // Generic helpers and goroutines.
