@@ -3,6 +3,7 @@ package dash
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -123,6 +124,15 @@ func TestStopKeepsOutputSoFar(t *testing.T) {
 	if hasText(els, "two") || after.Load() {
 		t.Errorf("code after Stop ran: %s", dump(els))
 	}
+}
+
+func TestAppGoexitEndsRunLikeStop(t *testing.T) {
+	hs, _ := startPage(t, func(ui *UI) {
+		ui.Text("one")
+		runtime.Goexit()
+	})
+	c := dial(t, hs, "", "/")
+	c.waitText("one")
 }
 
 func TestOnChangeRunsBeforeTheRerun(t *testing.T) {

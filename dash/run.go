@@ -120,10 +120,14 @@ func (r *run) execute(state *State, callbacks []func(*UI), fn func(*UI), done ch
 				r.mu.Unlock()
 				return
 			}
-			// Goexit: either Stop or a cancelled run.
+			// Goexit: Stop, a cancelled run, or the app calling
+			// runtime.Goexit itself, which ends the run like Stop.
 			r.mu.Lock()
 			if r.outcome != outcomeStopped {
-				r.outcome = outcomeAborted
+				r.outcome = outcomeStopped
+				if r.ctx.Err() != nil {
+					r.outcome = outcomeAborted
+				}
 			}
 			r.mu.Unlock()
 		}()
