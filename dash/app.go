@@ -222,6 +222,12 @@ func (a *App) newServer(cfg Config) *server {
 func (a *App) Run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, restore the default handling: a second
+		// Ctrl-C ends a shutdown that hangs.
+		<-ctx.Done()
+		stop()
+	}()
 	cfg, err := LoadConfig(".", os.Getenv, os.Args[1:], a.opts...)
 	if err != nil {
 		return err
