@@ -93,10 +93,10 @@ func salesPage(ui *dash.UI) {
 	// The runtime refuses both caches below when they are created, as
 	// cacheserial does at compile time; the page says what it refused.
 	if errLiveReport != nil {
-		ui.Error("dash refused the live report cache: " + errLiveReport.Error())
+		ui.Warning("dash refused the live report cache: " + errLiveReport.Error())
 	}
 	if errLiveQuote != nil {
-		ui.Error("dash refused the live quote cache: " + errLiveQuote.Error())
+		ui.Warning("dash refused the live quote cache: " + errLiveQuote.Error())
 	}
 
 	ui.Form("note", func(f *dash.UI) {
