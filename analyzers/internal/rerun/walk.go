@@ -112,7 +112,6 @@ func (e *engine) reach(fn *types.Func) (query, resource *Chain) {
 }
 
 type summary struct {
-	done            bool
 	query, resource *Chain // starting after the function
 }
 
@@ -127,7 +126,6 @@ func (e *engine) summarise(fn *types.Func) *summary {
 	e.summaries[fn] = s
 	decl := e.decls[fn]
 	if decl == nil || decl.Body == nil {
-		s.done = true
 		return s
 	}
 	e.guard(decl, func() {
@@ -144,6 +142,5 @@ func (e *engine) summarise(fn *types.Func) *summary {
 			}
 		})
 	})
-	s.done = true
 	return s
 }
