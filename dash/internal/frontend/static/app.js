@@ -172,8 +172,11 @@
 
   // --- widgets ---
 
-  function labelled(p, control, cls) {
-    const label = h("label", { class: "dash-label" });
+  // labelled wraps control with its label; input is the element the label
+  // names (for screen readers and clicks on the label).
+  function labelled(id, input, control, cls) {
+    input.id = "dash-" + id;
+    const label = h("label", { class: "dash-label", for: input.id });
     const el = h("div", { class: "dash-widget " + cls }, label, control);
     return { el, label };
   }
@@ -231,7 +234,7 @@
   register("slider", (p, ctx, id) => {
     const range = h("input", { type: "range" });
     const shown = h("output", { class: "dash-slider-value" });
-    const { el, label } = labelled(p, h("div", { class: "dash-slider-row" }, range, shown), "dash-slider");
+    const { el, label } = labelled(id, range, h("div", { class: "dash-slider-row" }, range, shown), "dash-slider");
     range.addEventListener("input", () => { shown.textContent = range.value; });
     range.addEventListener("change", () => setValue(ctx, id, Number(range.value)));
     const update = (p) => {
@@ -246,7 +249,7 @@
 
   register("selectbox", (p, ctx, id) => {
     const select = h("select");
-    const { el, label } = labelled(p, select, "dash-selectbox");
+    const { el, label } = labelled(id, select, select, "dash-selectbox");
     select.addEventListener("change", () => setValue(ctx, id, select.selectedIndex));
     const update = (p) => {
       common(el, label, select, p);
@@ -259,7 +262,7 @@
 
   register("text_input", (p, ctx, id) => {
     const input = h("input", { type: "text" });
-    const { el, label } = labelled(p, input, "dash-text-input");
+    const { el, label } = labelled(id, input, input, "dash-text-input");
     input.addEventListener("change", () => setValue(ctx, id, input.value));
     const update = (p) => { common(el, label, input, p); setIfIdle(input, p.value); };
     update(p);
@@ -268,7 +271,7 @@
 
   register("number_input", (p, ctx, id) => {
     const input = h("input", { type: "number" });
-    const { el, label } = labelled(p, input, "dash-number-input");
+    const { el, label } = labelled(id, input, input, "dash-number-input");
     input.addEventListener("change", () => {
       const v = input.valueAsNumber;
       if (Number.isFinite(v)) setValue(ctx, id, v);
