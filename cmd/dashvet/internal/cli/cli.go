@@ -146,8 +146,7 @@ func (o *options) validate() error {
 	return nil
 }
 
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, `dashvet reports the rerun model's production failures in dash apps.
+const usageText = `dashvet reports the rerun model's production failures in dash apps.
 
 Usage:
   dashvet [flags] [packages]          analyze packages (default ".")
@@ -156,9 +155,10 @@ Usage:
   go vet -vettool=$(which dashvet) [packages]
 
 Exit status: 0 no findings, 1 findings, 2 usage, load or analysis error.
+`
 
-Flags:
-`)
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, usageText+"\nFlags:\n")
 	fs.PrintDefaults()
 }
 

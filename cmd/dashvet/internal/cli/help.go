@@ -23,13 +23,9 @@ func list(w io.Writer, analyzers []*analysis.Analyzer) {
 // help prints the documentation of the named analyzers, or the usage.
 func help(env *Env, analyzers []*analysis.Analyzer, names []string) int {
 	if len(names) == 0 {
-		fs := flag.NewFlagSet("dashvet", flag.ContinueOnError)
-		fmt.Fprintln(env.Stdout, "Analyzers:")
+		fmt.Fprint(env.Stdout, usageText+"\nAnalyzers:\n")
 		list(env.Stdout, analyzers)
-		fmt.Fprintln(env.Stdout)
-		fs.SetOutput(env.Stdout)
-		usage(env.Stdout, fs)
-		fmt.Fprintln(env.Stdout, "  run 'dashvet -h' for the flags; 'dashvet help NAME' for an analyzer")
+		fmt.Fprintln(env.Stdout, "\nRun 'dashvet -h' for the flags, 'dashvet help NAME' for an analyzer.")
 		return ExitClean
 	}
 	code := ExitClean
