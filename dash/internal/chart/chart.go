@@ -112,10 +112,11 @@ func Render(kind Kind, labels []string, series []Series) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// yRange returns the y axis range: the data's, padded so lines do not
-// touch the frame, and including zero for areas and bars, whose filled
+// yAxis returns the y axis range, rounded out to multiples of a round
+// step, and its ticks at those multiples, so the grid lines and the labels
+// line up on round numbers. Areas and bars include zero: their filled
 // shapes would otherwise exaggerate differences.
-func yRange(series []Series, fromZero bool) *gochart.ContinuousRange {
+func yAxis(series []Series, fromZero bool) (*gochart.ContinuousRange, []gochart.Tick) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range series {
 		for _, v := range s.Values {
@@ -125,15 +126,33 @@ func yRange(series []Series, fromZero bool) *gochart.ContinuousRange {
 	if fromZero {
 		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
 	}
-	pad := (hi - lo) * 0.05
-	if pad == 0 {
+	step := niceStep((hi - lo) / 5)
+	if hi == lo {
 		// A flat series: go-chart cannot draw a zero-height range.
-		pad = math.Max(math.Abs(hi)*0.1, 1)
+		step = niceStep(math.Max(math.Abs(hi)/5, 1))
 	}
-	if !(fromZero && lo == 0) {
-		lo -= pad
+	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
+	if hi == lo {
+		hi += step
 	}
-	return &gochart.ContinuousRange{Min: lo, Max: hi + pad}
+	var ticks []gochart.Tick
+	// Counting steps, not adding them, keeps float error out of labels.
+	for i := 0; ; i++ {
+		v := lo + float64(i)*step
+		if v > hi+step/2 {
+			break
+		}
+		ticks = append(ticks, gochart.Tick{Value: v, Label: compact(v)})
+	}
+	return &gochart.ContinuousRange{Min: lo, Max: hi}, ticks
+}
+
+func gridLines(ticks []gochart.Tick) []gochart.GridLine {
+	out := make([]gochart.GridLine, len(ticks))
+	for i, t := range ticks {
+		out[i] = gochart.GridLine{Value: t.Value}
+	}
+	return out
 }
 
 func ticks(labels []string) []gochart.Tick {
@@ -150,7 +169,7 @@ func lineChart(kind Kind, labels []string, series []Series) gochart.Chart {
 	for i := range xs {
 		xs[i] = float64(i)
 	}
-	yr := yRange(series, kind == Area)
+	yr, yt := yAxis(series, kind == Area)
 	c := gochart.Chart{
 		Width:  Width,
 		Height: Height,
@@ -163,9 +182,9 @@ func lineChart(kind Kind, labels []string, series []Series) gochart.Chart {
 		},
 		YAxis: gochart.YAxis{
 			Range:          yr,
+			Ticks:          yt,
 			GridMajorStyle: gochart.Style{StrokeColor: drawing.ColorFromHex("e3e5ea"), StrokeWidth: 1},
-			GridLines:      gridLines(yr),
-			ValueFormatter: compact,
+			GridLines:      gridLines(yt),
 		},
 	}
 	for i, s := range series {
@@ -179,16 +198,6 @@ func lineChart(kind Kind, labels []string, series []Series) gochart.Chart {
 		})
 	}
 	return c
-}
-
-// gridLines returns horizontal grid lines at round values of r.
-func gridLines(r *gochart.ContinuousRange) []gochart.GridLine {
-	step := niceStep((r.Max - r.Min) / 5)
-	var out []gochart.GridLine
-	for v := math.Ceil(r.Min/step) * step; v <= r.Max; v += step {
-		out = append(out, gochart.GridLine{Value: v})
-	}
-	return out
 }
 
 // niceStep rounds x up to 1, 2 or 5 times a power of ten.
@@ -247,7 +256,7 @@ func barChart(labels []string, series []Series) gochart.BarChart {
 			})
 		}
 	}
-	yr := yRange(series, true)
+	yr, yt := yAxis(series, true)
 	// The bar width follows from the number of bars; go-chart otherwise
 	// draws fixed 50px bars that overflow the canvas.
 	spacing := 8
@@ -267,9 +276,9 @@ func barChart(labels []string, series []Series) gochart.BarChart {
 		XAxis:      gochart.Style{Hidden: false, FontSize: 8},
 		YAxis: gochart.YAxis{
 			Range:          yr,
-			ValueFormatter: compact,
+			Ticks:          yt,
 			GridMajorStyle: gochart.Style{StrokeColor: drawing.ColorFromHex("e3e5ea"), StrokeWidth: 1},
-			GridLines:      gridLines(yr),
+			GridLines:      gridLines(yt),
 		},
 		Bars: bars,
 	}

@@ -107,3 +107,22 @@ func BenchmarkRenderLine(b *testing.B) {
 		}
 	}
 }
+
+func TestYAxisRoundTicks(t *testing.T) {
+	r, ticks := yAxis([]Series{{Values: []float64{81000, 152000}}}, false)
+	var labels []string
+	for _, tk := range ticks {
+		labels = append(labels, tk.Label)
+	}
+	if r.Min != 80000 || r.Max != 160000 || strings.Join(labels, " ") != "80k 100k 120k 140k 160k" {
+		t.Errorf("range [%v, %v], ticks %v", r.Min, r.Max, labels)
+	}
+	r, _ = yAxis([]Series{{Values: []float64{-3, 4}}}, true)
+	if r.Min != -4 || r.Max != 4 {
+		t.Errorf("range with negatives [%v, %v]", r.Min, r.Max)
+	}
+	r, ticks = yAxis([]Series{{Values: []float64{7, 7}}}, false)
+	if r.Max <= r.Min || len(ticks) < 2 {
+		t.Errorf("flat series: range [%v, %v], %d ticks", r.Min, r.Max, len(ticks))
+	}
+}
