@@ -119,12 +119,7 @@ func (srv *server) servePage(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	base := ""
-	if uri := r.URL.RawPath; uri == "" {
-		if req := strings.SplitN(r.RequestURI, "?", 2)[0]; strings.HasSuffix(req, r.URL.Path) {
-			base = strings.TrimSuffix(req, r.URL.Path)
-		}
-	}
+	base := mountPrefix(r)
 	title := p.title
 	if title == "" {
 		title = "dash"
@@ -141,6 +136,19 @@ func (srv *server) servePage(w http.ResponseWriter, r *http.Request) {
 	if err := frontend.WriteIndex(w, frontend.IndexData{Base: base, Title: title, Page: p.path}); err != nil {
 		srv.log.Error("dash: writing the page shell", "err", err)
 	}
+}
+
+// mountPrefix returns the path prefix a handler in front of this one
+// stripped from the request, "" when there is none. Only a plain absolute
+// path qualifies: a request in absolute form ("GET http://host/...") must
+// not make the shell load its script from another host.
+func mountPrefix(r *http.Request) string {
+	req, _, _ := strings.Cut(r.RequestURI, "?")
+	base, ok := strings.CutSuffix(req, r.URL.EscapedPath())
+	if !ok || !strings.HasPrefix(base, "/") || strings.HasPrefix(base, "//") || strings.ContainsAny(base, "\"<>") {
+		return ""
+	}
+	return base
 }
 
 // serveWS upgrades to a WebSocket and runs the connection.

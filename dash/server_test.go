@@ -456,3 +456,22 @@ func TestOriginAllowed(t *testing.T) {
 		}
 	}
 }
+
+func TestMountPrefix(t *testing.T) {
+	cases := []struct{ requestURI, path, want string }{
+		{"/", "/", ""},
+		{"/sales?x=1", "/sales", ""},
+		{"/tools/sales", "/sales", "/tools"},
+		{"/tools/", "/", "/tools"},
+		{"http://evil.example/", "/", ""},
+		{"//evil.example/", "/", ""},
+		{"/a%20b/x", "/x", "/a%20b"},
+	}
+	for _, tc := range cases {
+		r := httptest.NewRequest("GET", "http://app.local"+tc.path, nil)
+		r.RequestURI = tc.requestURI
+		if got := mountPrefix(r); got != tc.want {
+			t.Errorf("mountPrefix(%q, path %q) = %q, want %q", tc.requestURI, tc.path, got, tc.want)
+		}
+	}
+}
