@@ -136,3 +136,15 @@ func BenchmarkStd(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkModule measures the analyzers over golang.org/x/tools/go/...,
+// where the engine computes facts for every package, loading excluded.
+func BenchmarkModule(b *testing.B) {
+	pkgs := load(b, ".", "golang.org/x/tools/go/...")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := checker.Analyze(all.Analyzers(), pkgs, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
