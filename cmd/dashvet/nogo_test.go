@@ -1,0 +1,93 @@
+package main
+
+import (
+	"maps"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/dashvet/dashvet/analyzers/all"
+)
+
+// TestNogoConditions runs every analyzer as Bazel nogo may: without
+// Pass.ReadFile, Pass.OtherFiles, Pass.IgnoredFiles or Pass.Module. Each
+// analyzer (and every analyzer it requires) is wrapped so that its Run sees
+// those fields unset; on examples/antipatterns the findings must still be
+// exactly the marked ones. (bindaddr's check of container manifests needs
+// file access and is skipped; the marked bindaddr finding is a code check.)
+func TestNogoConditions(t *testing.T) {
+	t.Parallel()
+	antipatterns(t)
+	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: repoRoot, Tests: true}
+	pkgs, err := packages.Load(cfg, "./examples/antipatterns/...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packages.PrintErrors(pkgs) > 0 {
+		t.Fatal("load errors")
+	}
+	wrapped := map[*analysis.Analyzer]*analysis.Analyzer{}
+	var roots []*analysis.Analyzer
+	for _, a := range all.Analyzers() {
+		roots = append(roots, withoutFileAccess(a, wrapped))
+	}
+	graph, err := checker.Analyze(roots, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []want
+	seen := map[want]bool{}
+	for act := range graph.All() {
+		if act.Err != nil {
+			t.Errorf("%s: %v", act, act.Err)
+		}
+		if !act.IsRoot {
+			continue
+		}
+		for _, d := range act.Diagnostics {
+			p := act.Package.Fset.Position(d.Pos)
+			file, line := splitPosn(t, repoRoot, p.String())
+			w := want{file, line, act.Analyzer.Name}
+			if !seen[w] { // a file of both a package and its test variant
+				seen[w] = true
+				got = append(got, w)
+			}
+		}
+	}
+	sameWants(t, "analyzers without file access", got, markers(t, repoRoot, "examples", "antipatterns"))
+}
+
+// withoutFileAccess returns a copy of a (and, recursively, of what it
+// requires) whose Run clears the pass's file-system fields. Results of
+// required analyzers are handed on under the original analyzers, which is
+// how the analyzers look them up.
+func withoutFileAccess(a *analysis.Analyzer, done map[*analysis.Analyzer]*analysis.Analyzer) *analysis.Analyzer {
+	if w, ok := done[a]; ok {
+		return w
+	}
+	w := *a
+	w.Requires = nil
+	for _, req := range a.Requires {
+		w.Requires = append(w.Requires, withoutFileAccess(req, done))
+	}
+	run := a.Run
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		p := *pass
+		p.Analyzer = a
+		p.ReadFile = nil
+		p.OtherFiles = nil
+		p.IgnoredFiles = nil
+		p.Module = nil
+		p.ResultOf = maps.Clone(pass.ResultOf)
+		for orig, wr := range done {
+			if res, ok := pass.ResultOf[wr]; ok {
+				p.ResultOf[orig] = res
+			}
+		}
+		return run(&p)
+	}
+	done[a] = &w
+	return &w
+}
