@@ -347,6 +347,8 @@
   }
 
   function renderNav() {
+    const current = pages.find((p) => p.path === page);
+    if (current && current.title) document.title = current.title;
     if (pages.length < 2) { navEl.replaceChildren(); return; }
     navEl.replaceChildren(...pages.map((p) => {
       const a = h("a", { href: base + p.path, class: p.path === page ? "active" : "", text: p.title || p.path });
