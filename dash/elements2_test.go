@@ -427,3 +427,28 @@ func TestExceptionShowsWrappedType(t *testing.T) {
 		t.Errorf("exception: %s", dump(ev))
 	}
 }
+
+// BenchmarkDataFrame100k measures what a rerun pays to show one sorted
+// page of a 100,000-row frame: converting the rows, sorting, cutting the
+// page.
+func BenchmarkDataFrame100k(b *testing.B) {
+	type row struct {
+		ID    int
+		Name  string
+		Score float64
+	}
+	data := make([]row, 100_000)
+	for i := range data {
+		data[i] = row{i, fmt.Sprintf("r%06d", (i*7919)%len(data)), float64((i * 31) % 1000)}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		t, err := fullTable(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rows := pageRows(t, frameView{Page: 3, Sort: 2, Desc: true}, 25); len(rows) != 25 {
+			b.Fatal(len(rows))
+		}
+	}
+}

@@ -100,15 +100,7 @@ func (ui *UI) DataFrame(data any, opts ...WidgetOption) {
 func pageRows(t *tableProps, v frameView, pageSize int) [][]string {
 	rows := t.Rows
 	if v.Sort >= 0 {
-		rows = slices.Clone(rows)
-		col, numeric := v.Sort, t.Numeric[v.Sort]
-		slices.SortStableFunc(rows, func(a, b []string) int {
-			c := compareCells(a[col], b[col], numeric)
-			if v.Desc {
-				return -c
-			}
-			return c
-		})
+		rows = sortedRows(rows, v.Sort, t.Numeric[v.Sort], v.Desc)
 	}
 	lo := min(v.Page*pageSize, len(rows))
 	hi := min(lo+pageSize, len(rows))
@@ -119,22 +111,50 @@ func pageRows(t *tableProps, v frameView, pageSize int) [][]string {
 	return out
 }
 
-// compareCells orders numbers numerically and everything else as text;
-// empty cells sort first.
-func compareCells(a, b string, numeric bool) int {
-	if numeric {
-		fa, errA := strconv.ParseFloat(a, 64)
-		fb, errB := strconv.ParseFloat(b, 64)
-		switch {
-		case errA == nil && errB == nil:
-			return cmp.Compare(fa, fb)
-		case errA == nil:
-			return 1
-		case errB == nil:
-			return -1
+// sortedRows returns rows ordered by column col: numbers numerically when
+// the column is numeric, text otherwise; empty or unparsable cells of a
+// numeric column first. Ties keep the data's order. Keys are parsed once,
+// not in every comparison: sorting 100k rows costs tens of milliseconds.
+func sortedRows(rows [][]string, col int, numeric, desc bool) [][]string {
+	type key struct {
+		i   int
+		num float64
+		ok  bool // num is valid
+	}
+	keys := make([]key, len(rows))
+	for i, r := range rows {
+		keys[i].i = i
+		if numeric {
+			if f, err := strconv.ParseFloat(r[col], 64); err == nil {
+				keys[i].num, keys[i].ok = f, true
+			}
 		}
 	}
-	return strings.Compare(a, b)
+	slices.SortFunc(keys, func(a, b key) int {
+		var c int
+		switch {
+		case a.ok && b.ok:
+			c = cmp.Compare(a.num, b.num)
+		case a.ok:
+			c = 1
+		case b.ok:
+			c = -1
+		default:
+			c = strings.Compare(rows[a.i][col], rows[b.i][col])
+		}
+		if desc {
+			c = -c
+		}
+		if c == 0 {
+			c = cmp.Compare(a.i, b.i) // stable
+		}
+		return c
+	})
+	out := make([][]string, len(rows))
+	for i, k := range keys {
+		out[i] = rows[k.i]
+	}
+	return out
 }
 
 // fullTable is buildTable without its row limit: it converts data in
