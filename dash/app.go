@@ -196,7 +196,11 @@ func (a *App) Handler() http.Handler {
 
 // newHandler builds the server, or a handler explaining why it cannot.
 func (a *App) newHandler(cfg Config) http.Handler {
-	if err := a.err(); err != nil {
+	err := a.err()
+	if err == nil {
+		err = cfg.Validate()
+	}
+	if err != nil {
 		log := cfg.Logger
 		if log == nil {
 			log = slog.Default()
@@ -239,6 +243,9 @@ func (a *App) Run() error {
 // the configured address.
 func (a *App) serve(ctx context.Context, cfg Config, ln net.Listener) error {
 	if err := a.err(); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	log := cfg.Logger

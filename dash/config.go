@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -36,6 +37,45 @@ func DefaultConfig() Config {
 		Theme:  ThemeConfig{Base: "light"},
 		Logger: slog.Default(),
 	}
+}
+
+// minMessageSize is the smallest MaxMessageSize that leaves room for the
+// protocol's own messages.
+const minMessageSize = 1 << 10
+
+// Validate reports settings that cannot work, whatever source set them:
+// LoadConfig checks the text sources as it reads them, but Options in code
+// are checked only here (Run and Handler call it).
+func (c Config) Validate() error {
+	var errs []error
+	s := c.Server
+	if s.Port < 0 || s.Port > 65535 {
+		errs = append(errs, fmt.Errorf("port %d out of range [0, 65535]", s.Port))
+	}
+	if s.MaxUploadSize <= 0 {
+		errs = append(errs, fmt.Errorf("max upload size %d must be positive", s.MaxUploadSize))
+	}
+	if s.MaxMessageSize < minMessageSize {
+		errs = append(errs, fmt.Errorf("max message size %d is below the minimum of %d bytes", s.MaxMessageSize, minMessageSize))
+	}
+	if s.SessionTTL < 0 {
+		errs = append(errs, fmt.Errorf("session TTL %v must not be negative", s.SessionTTL))
+	}
+	if s.MaxSessions < 0 {
+		errs = append(errs, fmt.Errorf("max sessions %d must not be negative", s.MaxSessions))
+	}
+	for _, o := range s.AllowedOrigins {
+		if _, err := path.Match(o, ""); err != nil {
+			errs = append(errs, fmt.Errorf("allowed origin %q is not a valid pattern: %w", o, err))
+		}
+	}
+	if b := c.Theme.Base; b != "" && b != "light" && b != "dark" {
+		errs = append(errs, fmt.Errorf("theme base %q: want light or dark", b))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("dash: invalid configuration: %w", errors.Join(errs...))
+	}
+	return nil
 }
 
 func applyOptions(c *Config, opts []Option) {
@@ -162,7 +202,7 @@ func LoadConfig(dir string, env func(string) string, args []string, opts ...Opti
 		return cfg, err
 	}
 	applyOptions(&cfg, opts)
-	return cfg, nil
+	return cfg, cfg.Validate()
 }
 
 func loadFile(cfg *Config, path string) error {

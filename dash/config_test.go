@@ -174,3 +174,31 @@ func TestAppArgs(t *testing.T) {
 		t.Errorf("AppArgs = %q, want %q", got, want)
 	}
 }
+
+func TestConfigValidate(t *testing.T) {
+	if err := DefaultConfig().Validate(); err != nil {
+		t.Fatalf("defaults invalid: %v", err)
+	}
+	cases := []struct {
+		opt  Option
+		want string
+	}{
+		{Port(70000), "port 70000"},
+		{MaxUploadSize(0), "max upload size"},
+		{MaxMessageSize(10), "max message size 10"},
+		{SessionTTL(-time.Second), "session TTL"},
+		{MaxSessions(-1), "max sessions"},
+		{AllowedOrigins("[bad"), "not a valid pattern"},
+	}
+	for _, tc := range cases {
+		_, err := LoadConfig(t.TempDir(), envOf(nil), nil, tc.opt)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("err = %v, want it to contain %q", err, tc.want)
+		}
+	}
+	// Handler serves the error instead of a half-working app.
+	app := NewApp(Logger(quietLogger()), MaxMessageSize(1)).Page("/", "", func(*UI) {})
+	if _, ok := app.Handler().(*server); ok {
+		t.Error("Handler built a server from an invalid configuration")
+	}
+}
