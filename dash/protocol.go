@@ -3,6 +3,7 @@ package dash
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 
 	"github.com/coder/websocket"
 )
@@ -105,10 +106,17 @@ type errorMsg struct {
 
 // frameEncoder turns frames into render messages, leaving out the props
 // this connection already has. It belongs to one connection's writer.
+//
+// The message is assembled by hand: props are JSON already (marshalled at
+// emission), and encoding/json would re-validate and re-compact every one
+// of them on every frame, which was a fifth of the cost of a rerun.
 type frameEncoder struct {
 	sent map[string]json.RawMessage
+	buf  []byte
 }
 
+// encode returns the render message for f. The bytes are valid until the
+// next call.
 func (e *frameEncoder) encode(f *frame) ([]byte, error) {
 	next := e.sent
 	if !f.running || next == nil {
@@ -116,34 +124,55 @@ func (e *frameEncoder) encode(f *frame) ([]byte, error) {
 		// of elements that disappeared are not kept.
 		next = make(map[string]json.RawMessage, len(e.sent))
 	}
-	msg := renderMsg{
-		Type:    msgRender,
-		Seq:     f.seq,
-		Page:    f.page,
-		Running: f.running,
-		Main:    e.wire(f.main, next),
-		Sidebar: e.wire(f.sidebar, next),
-	}
-	b, err := json.Marshal(msg)
-	if err != nil {
-		return nil, err
-	}
-	e.sent = next
+	b := append(e.buf[:0], `{"type":"render","seq":`...)
+	b = strconv.AppendUint(b, f.seq, 10)
+	b = append(b, `,"page":`...)
+	b = appendJSONString(b, f.page)
+	b = append(b, `,"running":`...)
+	b = strconv.AppendBool(b, f.running)
+	b = append(b, `,"main":`...)
+	b = e.appendNodes(b, f.main, next)
+	b = append(b, `,"sidebar":`...)
+	b = e.appendNodes(b, f.sidebar, next)
+	b = append(b, '}')
+	e.sent, e.buf = next, b
 	return b, nil
 }
 
-func (e *frameEncoder) wire(nodes []*node, next map[string]json.RawMessage) []*wireNode {
-	out := make([]*wireNode, len(nodes))
+func (e *frameEncoder) appendNodes(b []byte, nodes []*node, next map[string]json.RawMessage) []byte {
+	b = append(b, '[')
 	for i, n := range nodes {
-		w := &wireNode{ID: n.id, Kind: n.kind}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = appendJSONString(b, n.id)
+		b = append(b, `,"kind":`...)
+		b = appendJSONString(b, n.kind)
 		if old, ok := e.sent[n.id]; !ok || !bytes.Equal(old, n.props) {
-			w.Props = n.props
+			b = append(b, `,"props":`...)
+			b = append(b, n.props...)
 		}
 		next[n.id] = n.props
 		if len(n.children) > 0 {
-			w.Children = e.wire(n.children, next)
+			b = append(b, `,"children":`...)
+			b = e.appendNodes(b, n.children, next)
 		}
-		out[i] = w
+		b = append(b, '}')
 	}
-	return out
+	return append(b, ']')
+}
+
+// appendJSONString appends s as a JSON string. Ids, kinds and paths are
+// plain ASCII almost always; anything else goes through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
