@@ -25,6 +25,12 @@ func (ui *UI) DownloadButton(label string, data []byte, fileName, contentType st
 	if !ui.enter() {
 		return false
 	}
+	if ui.form != nil {
+		// A click is a trigger, and a form's only trigger is its submit
+		// button; the file is for the values the form has not sent yet.
+		ui.alert("error", fmt.Sprintf("DownloadButton(%q) is inside a form: put it after the form, where it can offer what the submit produced.", label))
+		return false
+	}
 	cfg := widgetOptions(opts)
 	if contentType == "" {
 		contentType = mime.TypeByExtension(filepath.Ext(fileName))
@@ -47,7 +53,7 @@ func (ui *UI) DownloadButton(label string, data []byte, fileName, contentType st
 	r.mu.Unlock()
 	payload := bytes.Clone(data) // the app may reuse its buffer
 	ui.setWidgetMeta(id, &widgetMeta{
-		kind: kindDownloadButton, form: ui.formID(), fragment: ui.frag, trigger: true,
+		kind: kindDownloadButton, fragment: ui.frag, trigger: true,
 		onChange: cfg.onChange, current: false,
 		serve: func(w http.ResponseWriter, req *http.Request) {
 			w.Header().Set("Content-Type", contentType)

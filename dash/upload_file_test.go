@@ -160,11 +160,18 @@ func TestDownloadButton(t *testing.T) {
 			ui.Text("clicked")
 		}
 		ui.DownloadButton("Raw", []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, "", "")
+		ui.Form("f", func(f *UI) {
+			f.DownloadButton("In a form", nil, "x", "")
+			f.SubmitButton("Send")
+		})
 		ui.Text("ready")
 	})
 	c := dial(t, hs, "", "/")
 	els := c.waitText("ready")
 	id := widgetID(t, els, kindDownloadButton, "Export")
+	if a := find(els, kindAlert); len(a) != 1 || !strings.Contains(a[0].props["text"].(string), `DownloadButton("In a form") is inside a form`) {
+		t.Errorf("DownloadButton in a form: want an error element: %s", dump(els))
+	}
 	if p := find(els, kindDownloadButton)[0].props; p["fileName"] != "report.csv" || p["size"] != 8.0 {
 		t.Errorf("download props %v", p)
 	}
