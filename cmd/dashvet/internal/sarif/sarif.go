@@ -79,7 +79,6 @@ type Message struct {
 // Invocation records whether the run succeeded.
 type Invocation struct {
 	ExecutionSuccessful        bool           `json:"executionSuccessful"`
-	ExitCode                   *int           `json:"exitCode,omitempty"`
 	ToolExecutionNotifications []Notification `json:"toolExecutionNotifications,omitempty"`
 }
 
