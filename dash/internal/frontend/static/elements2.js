@@ -43,12 +43,23 @@
     return { el, update };
   });
 
+  // Two range inputs stacked on one track; only their handles take the
+  // pointer, and a bar between them shows the selected range.
   register("range_slider", (p, ctx, id) => {
     const lo = h("input", { type: "range", "aria-label": "from" });
     const hi = h("input", { type: "range", "aria-label": "to" });
+    const fill = h("div", { class: "dash-range-fill" });
+    const track = h("div", { class: "dash-range-track" }, h("div", { class: "dash-range-rail" }), fill, lo, hi);
     const shown = h("output", { class: "dash-slider-value" });
-    const { el, label } = labelled(h("div", { class: "dash-slider-row dash-range" }, lo, hi, shown), "dash-range-slider");
-    const show = () => { shown.textContent = `${lo.value} – ${hi.value}`; };
+    const { el, label } = labelled(h("div", { class: "dash-slider-row dash-range" }, track, shown), "dash-range-slider");
+    const show = () => {
+      const span = (+lo.max - +lo.min) || 1;
+      const a = (+lo.value - +lo.min) / span * 100, b = (+hi.value - +lo.min) / span * 100;
+      // The handles' centres run from half a handle in on either side.
+      fill.style.left = `calc(.5rem + (100% - 1rem) * ${a / 100})`;
+      fill.style.width = `calc((100% - 1rem) * ${(b - a) / 100})`;
+      shown.textContent = `${lo.value} – ${hi.value}`;
+    };
     // The handles may not cross: moving one past the other pushes it.
     lo.addEventListener("input", () => { if (+lo.value > +hi.value) hi.value = lo.value; show(); });
     hi.addEventListener("input", () => { if (+hi.value < +lo.value) lo.value = hi.value; show(); });
