@@ -174,3 +174,61 @@ func TestBrowserServerRefusesOversizedUpload(t *testing.T) {
 		b.Fail(fmt.Sprintf("upload error message %q, want the server's 413 message", msg))
 	}
 }
+
+// TestBrowserWidgets drives the part-2 widgets the way a user does and
+// checks what the app receives.
+func TestBrowserWidgets(t *testing.T) {
+	b := bt.New(t)
+	rows := make([][]string, 1, 101)
+	rows[0] = []string{"id", "score"}
+	for i := 1; i <= 100; i++ {
+		rows = append(rows, []string{fmt.Sprint(i), fmt.Sprint((i * 37) % 101)})
+	}
+	hs, _ := startPage(t, func(ui *UI) {
+		lo, hi := ui.SliderRange("Range", 0, 100, 10, 90)
+		on := ui.Toggle("On", false)
+		picked := ui.MultiSelect("Pick", []string{"a", "b", "c"}, nil)
+		size := ui.Radio("Size", []string{"S", "M", "L"})
+		ui.Text(fmt.Sprintf("range=%d-%d on=%v picked=%v size=%s", lo, hi, on, picked, size))
+		ui.DataFrame(rows, PageSize(10))
+		ui.Expander("Details", false).Text(fmt.Sprintf("hi=%d", hi))
+		ui.DownloadButton("Export", []byte(fmt.Sprintf("lo=%d", lo)), "range.txt", "")
+	})
+	var page2, sorted, download string
+	var open bool
+	b.Run("widgets",
+		chromedp.Navigate(hs.URL+"/"),
+		bt.WaitText("range=10-90 on=false picked=[] size=S"),
+		bt.SetRange(".dash-range-slider input[aria-label=to]", "40"),
+		bt.WaitText("range=10-40"),
+		bt.Click(".dash-toggle label"),
+		bt.WaitText("on=true"),
+		bt.Eval(`(() => { const s = document.querySelector(".dash-multiselect select"); s.value = "2"; s.dispatchEvent(new Event("change")); return true; })()`),
+		bt.WaitText("picked=[c]"),
+		bt.Click(`.dash-radio input[value="2"]`),
+		bt.WaitText("size=L"),
+		bt.WaitIdle(),
+		// Paging and sorting are server round trips.
+		bt.Click(`.dash-pager button[aria-label="next page"]`),
+		bt.WaitText("Rows 11–20 of 100"),
+		bt.Text(".dash-dataframe tbody tr td", &page2),
+		bt.Click(".dash-dataframe th:nth-child(2)"), // score ascending
+		bt.Click(".dash-dataframe th:nth-child(2)"), // then descending
+		bt.WaitFor(`document.querySelector(".dash-dataframe th:nth-child(2)").getAttribute("aria-sort") === "descending"`),
+		bt.WaitIdle(),
+		bt.Text(".dash-dataframe tbody tr td:nth-child(2)", &sorted),
+		// An expander the user opened stays open across reruns.
+		bt.Click(".dash-expander summary"),
+		bt.SetRange(".dash-range-slider input[aria-label=to]", "50"),
+		bt.WaitText("hi=50"),
+		bt.WaitIdle(),
+		bt.Store(&open, chromedp.Evaluate[bool](`document.querySelector(".dash-expander").open`)),
+		// The download link serves the app's bytes to this session.
+		bt.Eval(`(() => { const a = [...document.querySelectorAll("a.dash-button")].find((a) => a.textContent === "Export");
+			a.addEventListener("click", (e) => e.preventDefault()); a.click(); return true; })()`),
+		bt.Store(&download, chromedp.Evaluate[string](`fetch([...document.querySelectorAll("a.dash-button")].find((a) => a.textContent === "Export").href).then((r) => r.text())`, chromedp.EvalAwaitPromise)),
+	)
+	if page2 != "11" || sorted != "100" || !open || download != "lo=10" {
+		b.Fail(fmt.Sprintf("page 2 starts with %q (want 11), sorted descending starts with score %q (want 100), expander open %v, download %q", page2, sorted, open, download))
+	}
+}

@@ -452,3 +452,15 @@ func BenchmarkDataFrame100k(b *testing.B) {
 		}
 	}
 }
+
+func TestInferNumeric(t *testing.T) {
+	tbl := &tableProps{
+		Columns: []string{"n", "name", "mixed", "blank"},
+		Numeric: []bool{false, false, false, false},
+		Rows:    [][]string{{"10", "a", "1", ""}, {"", "b", "x", ""}, {"-2.5e3", "c", "2", ""}},
+	}
+	inferNumeric(tbl)
+	if fmt.Sprint(tbl.Numeric) != "[true false false false]" {
+		t.Errorf("numeric = %v", tbl.Numeric)
+	}
+}

@@ -57,6 +57,7 @@ func (ui *UI) DataFrame(data any, opts ...WidgetOption) {
 		ui.alert("error", "DataFrame: "+err.Error())
 		return
 	}
+	inferNumeric(t)
 	ncols := len(t.Columns)
 	pages := max(1, (len(t.Rows)+pageSize-1)/pageSize)
 	var rows [][]string
@@ -155,6 +156,31 @@ func sortedRows(rows [][]string, col int, numeric, desc bool) [][]string {
 		out[i] = rows[k.i]
 	}
 	return out
+}
+
+// inferNumeric marks as numeric the text columns whose every non-empty
+// cell is a number ([][]string data, or numbers kept in strings), so they
+// sort numerically and align right. The scan of a column stops at its
+// first non-number.
+func inferNumeric(t *tableProps) {
+	for j := range t.Columns {
+		if t.Numeric[j] {
+			continue
+		}
+		seen := false
+		numeric := true
+		for _, r := range t.Rows {
+			if r[j] == "" {
+				continue
+			}
+			if _, err := strconv.ParseFloat(r[j], 64); err != nil {
+				numeric = false
+				break
+			}
+			seen = true
+		}
+		t.Numeric[j] = numeric && seen
+	}
 }
 
 // fullTable is buildTable without its row limit: it converts data in

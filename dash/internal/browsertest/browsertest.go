@@ -174,15 +174,27 @@ func Eval(js string) chromedp.Action[chromedp.Void] {
 	return Discard(chromedp.Evaluate[any](js))
 }
 
-// Text stores the text of the first element matching the CSS selector
-// sel in *dst.
+// Text stores the rendered text of the first element matching the CSS
+// selector sel in *dst. It reads the page with JavaScript rather than
+// through a DOM node id, so an element the frontend re-creates between the
+// lookup and the read cannot fail the step.
 func Text(sel string, dst *string) chromedp.Action[chromedp.Void] {
-	return Store(dst, chromedp.Text(chromedp.CSS(sel)))
+	return Store(dst, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+		const el = document.querySelector(%s);
+		if (!el) throw new Error("no element " + %[1]s);
+		return el.innerText;
+	})()`, jsString(sel))))
 }
 
-// Click clicks the first element matching the CSS selector sel.
+// Click clicks the first element matching the CSS selector sel, with the
+// same protection as Text against elements re-created by a render.
 func Click(sel string) chromedp.Action[chromedp.Void] {
-	return chromedp.Click(chromedp.CSS(sel))
+	return Eval(fmt.Sprintf(`(() => {
+		const el = document.querySelector(%s);
+		if (!el) throw new Error("no element " + %[1]s);
+		el.click();
+		return true;
+	})()`, jsString(sel)))
 }
 
 // Upload sets the files of the <input type=file> matching sel.
