@@ -173,9 +173,9 @@ func readUpload(r *http.Request, uc uploadConfig) ([]*UploadedFile, error) {
 			p.Close()
 			continue
 		}
-		if len(files) == maxUploadFiles || (len(files) == 1 && !uc.multiple) {
+		if limit := uploadFileLimit(uc); len(files) == limit {
 			closeFiles(files)
-			return nil, fmt.Errorf("%w: too many files (this uploader takes %s)", errUploadRejected, map[bool]string{true: fmt.Sprint(maxUploadFiles), false: "one"}[uc.multiple])
+			return nil, fmt.Errorf("%w: too many files (this uploader takes %s)", errUploadRejected, describeCount(limit))
 		}
 		f, err := readPart(p, uc)
 		p.Close()
@@ -189,6 +189,21 @@ func readUpload(r *http.Request, uc uploadConfig) ([]*UploadedFile, error) {
 		return nil, fmt.Errorf("%w: no file in the upload", errUploadRejected)
 	}
 	return files, nil
+}
+
+// uploadFileLimit is how many files one upload may carry.
+func uploadFileLimit(uc uploadConfig) int {
+	if uc.multiple {
+		return maxUploadFiles
+	}
+	return 1
+}
+
+func describeCount(n int) string {
+	if n == 1 {
+		return "one"
+	}
+	return fmt.Sprintf("at most %d", n)
 }
 
 func readPart(p *multipart.Part, uc uploadConfig) (*UploadedFile, error) {
