@@ -332,19 +332,30 @@
     const pager = h("div", { class: "dash-pager" }, prev, info, next);
     const el = h("div", { class: "dash-dataframe" }, h("div", { class: "dash-table" }, table), pager);
     let cur = p;
-    const view = (patch) => setValue(ctx, id, Object.assign({}, cur.value, patch));
-    prev.addEventListener("click", () => view({ page: cur.value.page - 1 }));
-    next.addEventListener("click", () => view({ page: cur.value.page + 1 }));
+    // The view last asked for: a second click before the rerun's render
+    // arrives builds on it, not on the view on screen.
+    let pending = null;
+    const latest = () => pending || cur.value;
+    const view = (patch) => {
+      pending = Object.assign({}, latest(), patch);
+      setValue(ctx, id, pending);
+    };
+    prev.addEventListener("click", () => view({ page: latest().page - 1 }));
+    next.addEventListener("click", () => view({ page: latest().page + 1 }));
     const update = (p) => {
       cur = p;
+      pending = null;
       const v = p.value;
       const thead = h("thead", {}, h("tr", {}, ...p.columns.map((c, i) => {
         const arrow = v.sort === i ? (v.desc ? " ▼" : " ▲") : "";
         const th = h("th", { class: (p.numeric[i] ? "num " : "") + "sortable", tabindex: 0, text: c + arrow,
           "aria-sort": v.sort === i ? (v.desc ? "descending" : "ascending") : "none" });
         // Click cycles ascending, descending, unsorted.
-        const cycle = () => view(v.sort !== i ? { sort: i, desc: false, page: 0 }
-          : !v.desc ? { desc: true, page: 0 } : { sort: -1, desc: false, page: 0 });
+        const cycle = () => {
+          const l = latest();
+          view(l.sort !== i ? { sort: i, desc: false, page: 0 }
+            : !l.desc ? { desc: true, page: 0 } : { sort: -1, desc: false, page: 0 });
+        };
         th.addEventListener("click", cycle);
         th.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); cycle(); } });
         return th;
