@@ -8,8 +8,9 @@ import (
 	"github.com/coder/websocket"
 )
 
-// benchApps are the pages the benchmarks rerun: a trivial one and one with
-// a hundred elements, to see how cost grows with the tree.
+// benchApps are the pages the benchmarks rerun: a trivial one, one with a
+// hundred elements and one with ten thousand, to see how cost grows with
+// the tree.
 var benchApps = []struct {
 	name string
 	fn   func(*UI)
@@ -24,6 +25,18 @@ var benchApps = []struct {
 		n := ui.Slider("n", 0, 1<<30, 0)
 		cols := ui.Columns(4)
 		for i := 0; i < 96; i++ {
+			cols[i%4].Metric(fmt.Sprint("metric ", i), fmt.Sprint(i*n), "")
+		}
+		ui.Text(fmt.Sprint("n=", n))
+	}},
+	// 10,000 elements: title, slider, the columns and their 4 columns,
+	// 9,992 metrics and the text. Every metric changes with the slider,
+	// so every rerun resends every prop.
+	{"10000elements", func(ui *UI) {
+		ui.Title("Sales")
+		n := ui.Slider("n", 0, 1<<30, 0)
+		cols := ui.Columns(4)
+		for i := 0; i < 9992; i++ {
 			cols[i%4].Metric(fmt.Sprint("metric ", i), fmt.Sprint(i*n), "")
 		}
 		ui.Text(fmt.Sprint("n=", n))
