@@ -26,7 +26,7 @@ const (
 	// every memory sample (the last one, with every session open, stays):
 	// go tool pprof -sample_index=inuse_space that file.
 	idleHeapEnv = "DASH_BENCH_IDLE_HEAPPROFILE"
-	pathMemory   = "/_bench/memory"
+	pathMemory  = "/_bench/memory"
 )
 
 // memorySample is what the child reports after a full GC.
