@@ -125,6 +125,7 @@ func (c *conn) writeLoop() {
 			if b, err = c.enc.encode(f); err == nil {
 				err = c.write(b)
 			}
+			c.enc.release()
 		case <-ping.C:
 			ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
 			err = c.ws.Ping(ctx)
