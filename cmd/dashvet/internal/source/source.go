@@ -71,6 +71,33 @@ func lineBounds(data []byte, line int) (start, end int, ok bool) {
 	return start, end, true
 }
 
+// Offset converts a 1-based line and byte column to a 0-based byte offset
+// in the named file. It reports false when the file cannot be read or has
+// no such line; a column past the end of the line is clamped to the line's
+// end (go/token puts a position at a newline one past the last byte).
+func (fs *Files) Offset(name string, line, col int) (int, bool) {
+	data := fs.Content(name)
+	start, end, ok := lineBounds(data, line)
+	if data == nil || !ok || col < 1 {
+		return 0, false
+	}
+	return min(start+col-1, end), true
+}
+
+// Position converts a 0-based byte offset in the named file to a 1-based
+// line and byte column. It reports false when the file cannot be read or
+// the offset is outside it (the end of the file is inside).
+func (fs *Files) Position(name string, offset int) (line, col int, ok bool) {
+	data := fs.Content(name)
+	if data == nil || offset < 0 || offset > len(data) {
+		return 0, 0, false
+	}
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = offset - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col, true
+}
+
 // TokenEnd returns the byte offset just past the Go token that starts at
 // offset in the named file, or offset itself when there is no token there
 // (unreadable file, offset out of range, or end of file).

@@ -58,3 +58,40 @@ func TestFiles(t *testing.T) {
 		t.Errorf("ASCII column changed: %d", got)
 	}
 }
+
+func TestOffsetPosition(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "f.go")
+	src := "package p\n\nvar s = \"héllo\" + x\r\nfunc f() {}\n"
+	if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var fs Files
+	// Every offset converts to a line and column and back.
+	for off := 0; off <= len(src); off++ {
+		line, col, ok := fs.Position(name, off)
+		if !ok {
+			t.Fatalf("Position(%d) failed", off)
+		}
+		wantLine := strings.Count(src[:off], "\n") + 1
+		wantCol := off - strings.LastIndex(src[:off], "\n")
+		if line != wantLine || col != wantCol {
+			t.Errorf("Position(%d) = %d:%d, want %d:%d", off, line, col, wantLine, wantCol)
+		}
+		if back, ok := fs.Offset(name, line, col); !ok || back != off {
+			t.Errorf("Offset(%d:%d) = %d %v, want %d", line, col, back, ok, off)
+		}
+	}
+	if _, _, ok := fs.Position(name, len(src)+1); ok {
+		t.Error("Position past the end of the file succeeded")
+	}
+	if _, ok := fs.Offset(name, 9, 1); ok {
+		t.Error("Offset of a line past the end succeeded")
+	}
+	// A column past the end of a line stops at its end.
+	if off, ok := fs.Offset(name, 1, 80); !ok || off != len("package p") {
+		t.Errorf("Offset(1:80) = %d %v, want %d", off, ok, len("package p"))
+	}
+	if _, ok := fs.Offset(filepath.Join(t.TempDir(), "missing.go"), 1, 1); ok {
+		t.Error("Offset in a missing file succeeded")
+	}
+}
