@@ -18,8 +18,10 @@ import (
 // waiting for a render — every user moves the slider once per think time
 // on average. One iteration is one interaction; ns/op is therefore the
 // mean arrival interval, and the numbers to read are the latency
-// percentiles of the round trips (p50-ms, p99-ms, max-ms) and the
-// throughput actually reached (rt/s).
+// percentiles of the round trips (p50-ms, p99-ms, max-ms), the
+// throughput actually reached (rt/s) and the CPU time the process (server
+// and clients) spent per round trip (cpu-µs/rt), which unlike the latency
+// does not depend on what else the machine runs.
 func BenchmarkSessions(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("sessions=%d/think=1s", n), func(b *testing.B) {
@@ -75,6 +77,7 @@ func benchSessions(b *testing.B, n int, think time.Duration) {
 	interval := float64(think) / float64(n)
 	next := time.Now()
 	failed := false
+	cpu0, cpuOK := processCPU()
 	for b.Loop() {
 		next = next.Add(time.Duration(rng.ExpFloat64() * interval))
 		if d := time.Until(next); d > 0 {
@@ -87,6 +90,7 @@ func benchSessions(b *testing.B, n int, think time.Duration) {
 	}
 	close(stop)
 	wg.Wait()
+	cpu1, _ := processCPU()
 	close(errs)
 	for err := range errs {
 		b.Error(err)
@@ -104,6 +108,10 @@ func benchSessions(b *testing.B, n int, think time.Duration) {
 	b.ReportMetric(percentileMS(all, 0.99), "p99-ms")
 	b.ReportMetric(percentileMS(all, 1), "max-ms")
 	b.ReportMetric(float64(len(all))/b.Elapsed().Seconds(), "rt/s")
+	if cpuOK {
+		// Server and clients together, per round trip.
+		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Microsecond)/float64(len(all)), "cpu-µs/rt")
+	}
 }
 
 // dispatch gives a token to the first idle session from i on, or, when
