@@ -1,7 +1,7 @@
-// Package cli is dashvet's standalone command: it loads packages itself,
-// runs the analyzers with cross-package facts, and reports findings in the
-// chosen format, optionally only those on lines changed since a revision,
-// or applies their suggested fixes.
+// Package cli is dashvet's standalone command: it has go vet run the
+// analyzers, with this executable as the vet tool, and reports the
+// findings in the chosen format, optionally only those on lines changed
+// since a revision, or applies their suggested fixes.
 package cli
 
 import (
@@ -123,7 +123,7 @@ func Run(ctx context.Context, args []string, analyzers []*analysis.Analyzer, env
 		fmt.Fprintln(env.Stderr, "dashvet: every analyzer is disabled; nothing to do")
 		return ExitError
 	}
-	return run(ctx, env, o, patterns, selected)
+	return run(ctx, env, o, patterns, af.args, selected)
 }
 
 func (o *options) validate() error {

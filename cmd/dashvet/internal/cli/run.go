@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -19,7 +20,7 @@ import (
 	"github.com/dashvet/dashvet/cmd/dashvet/report"
 )
 
-func run(ctx context.Context, env *Env, o options, patterns []string, analyzers []*analysis.Analyzer) int {
+func run(ctx context.Context, env *Env, o options, patterns, analyzerArgs []string, analyzers []*analysis.Analyzer) int {
 	// Work out the scope before the (slow) analysis, so a bad revision or
 	// patch fails fast.
 	var scope *diffscope.Scope
@@ -41,23 +42,24 @@ func run(ctx context.Context, env *Env, o options, patterns []string, analyzers 
 	}
 
 	src := new(source.Files)
-	res, err := analyze(ctx, loadConfig{dir: env.Dir, patterns: patterns, tests: o.tests, tags: o.tags}, analyzers, src)
+	req := vetRequest{patterns: patterns, tags: o.tags, analyzerArgs: analyzerArgs}
+	res, err := goVet(ctx, env, req, analyzers, src)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dashvet: %v\n", err)
 		return ExitError
 	}
 	findings := res.findings
-	if scope != nil {
-		kept := findings[:0:0]
-		for _, f := range findings {
-			if scope.Contains(f.Pos.File, f.Pos.Line) {
-				kept = append(kept, f)
-			}
-		}
-		findings = kept
+	if !o.tests {
+		// go vet always analyses a package with its tests; -test=false
+		// keeps only the findings outside test files.
+		findings = slices.DeleteFunc(findings, func(f report.Finding) bool {
+			return strings.HasSuffix(f.Pos.File, "_test.go")
+		})
 	}
-	for _, e := range res.errors {
-		fmt.Fprintf(env.Stderr, "dashvet: %s\n", errorText(env.Dir, e))
+	if scope != nil {
+		findings = slices.DeleteFunc(findings, func(f report.Finding) bool {
+			return !scope.Contains(f.Pos.File, f.Pos.Line)
+		})
 	}
 
 	code := ExitClean
@@ -80,7 +82,7 @@ func run(ctx context.Context, env *Env, o options, patterns []string, analyzers 
 		findings = left
 	}
 
-	if err := write(ctx, env, o, analyzers, findings, res, src); err != nil {
+	if err := write(ctx, env, o, req, analyzers, findings, res, src); err != nil {
 		fmt.Fprintf(env.Stderr, "dashvet: writing output: %v\n", err)
 		return ExitError
 	}
@@ -133,7 +135,7 @@ func repoRoot(ctx context.Context, dir string) string {
 	return dir
 }
 
-func write(ctx context.Context, env *Env, o options, analyzers []*analysis.Analyzer, findings []report.Finding, res *result, src *source.Files) error {
+func write(ctx context.Context, env *Env, o options, req vetRequest, analyzers []*analysis.Analyzer, findings []report.Finding, res *result, src *source.Files) error {
 	if findings == nil {
 		findings = []report.Finding{}
 	}
@@ -170,7 +172,17 @@ func write(ctx context.Context, env *Env, o options, analyzers []*analysis.Analy
 	case "github":
 		return output.GitHub(env.Stdout, findings, repoRoot(ctx, env.Dir))
 	}
-	return output.Text(env.Stdout, findings, env.Dir, res.packages, len(res.errors), colorEnabled(env, o.color, env.Stdout))
+	packages := 0
+	if len(findings) == 0 && len(errs) == 0 {
+		// Only a clean summary names the packages analysed.
+		// If go list fails, the units go vet reported are a close count
+		// (a package's external tests count apart).
+		packages = res.units
+		if n, err := countPackages(ctx, env, req); err == nil {
+			packages = n
+		}
+	}
+	return output.Text(env.Stdout, findings, env.Dir, packages, len(errs), colorEnabled(env, o.color, env.Stdout))
 }
 
 // applyFixes applies (or, with diffOnly, prints as a patch) the first
