@@ -27,18 +27,31 @@ trap cleanup EXIT
 
 (cd "$root" && go build -o "$work/sales" ./examples/sales && go build -o "$work/antipatterns" ./examples/antipatterns &&
   go build -o "$work/loadgen" ./bench/loadgen)
-dsn=$("$root/scripts/postgres-start")
+"$root/scripts/postgres-start" >/dev/null
 admin="postgres://postgres@127.0.0.1:$PGPORT/postgres?sslmode=disable"
-psql -qX "$admin" -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
+# The apps connect as an ordinary role, so the slots PostgreSQL reserves for
+# superusers stay free for this script's monitoring even when an app has
+# exhausted max_connections. Each run starts from a fresh database.
+psql -qX "$admin" >/dev/null <<'SQL'
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dashapp') THEN CREATE ROLE dashapp LOGIN; END IF;
+END $$;
+DROP DATABASE IF EXISTS dashbench;
+CREATE DATABASE dashbench OWNER dashapp;
+SQL
+dsn="postgres://dashapp@127.0.0.1:$PGPORT/dashbench?sslmode=disable"
 maxconn=$(psql -qXtA "$admin" -c 'SHOW max_connections')
 
 port=18600
-printf '%-13s %-8s %6s %8s %9s %8s %8s %9s %9s\n' app db users queries peakconns failed dropped p50ms p99ms
+printf '%-19s %-8s %6s %8s %9s %8s %8s %9s %9s\n' app db users queries peakconns failed dropped p50ms p99ms
 for db in postgres sqlite; do
-  for app in antipatterns sales; do
+  for variant in antipatterns antipatterns-closed sales; do
+    app=${variant%-closed}; extra=()
+    [ "$variant" = antipatterns-closed ] && extra=(-close-pools)
     port=$((port+1))
-    if [ $db = postgres ]; then target=$dsn; else target=$work/$app.db; fi
-    "$work/$app" --db "$target" --server.port=$port >"$work/$app-$db.log" 2>&1 &
+    if [ $db = postgres ]; then target=$dsn; else target=$work/$variant.db; fi
+    "$work/$app" --db "$target" "${extra[@]}" --server.port=$port >"$work/$variant-$db.log" 2>&1 &
     app_pid=$!
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
     # Let the first (seeding) run finish, then count only the users' load.
@@ -46,7 +59,7 @@ for db in postgres sqlite; do
     if [ $db = postgres ]; then
       psql -qX "$admin" -c 'SELECT pg_stat_statements_reset()' >/dev/null
       ( peak=0; while :; do
-          n=$(psql -qXtA "$admin" -c "SELECT count(*) FROM pg_stat_activity WHERE datname='dashvet'" 2>/dev/null || echo 0)
+          n=$(psql -qXtA "$admin" -c "SELECT count(*) FROM pg_stat_activity WHERE datname='dashbench'" 2>/dev/null || echo 0)
           [ "$n" -gt "$peak" ] && peak=$n && echo "$peak" >"$work/peak"
           sleep 0.1
         done ) &
@@ -57,17 +70,18 @@ for db in postgres sqlite; do
     if [ $db = postgres ]; then
       kill "$mon_pid"; wait "$mon_pid" 2>/dev/null || true; mon_pid=
       peak=$(cat "$work/peak" 2>/dev/null || echo 0)
-      queries=$(psql -qXtA "$admin" -c "SELECT coalesce(sum(calls),0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname='dashvet'")
+      queries=$(psql -qXtA "$admin" -c "SELECT coalesce(sum(calls),0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname='dashbench'")
     fi
     kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=
-    python3 - "$work/result.json" "$app" "$db" "$queries" "$peak" <<'PY'
+    python3 - "$work/result.json" "$variant" "$db" "$queries" "$peak" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 app, db, q, peak = sys.argv[2:6]
-print(f"{app:13s} {db:8s} {r['users']:6d} {q:>8s} {peak:>9s} {r['failed_reruns']:8d} {r['dropped_users']+r['connect_errors']:8d} {r['rerun_p50_ms']:9.1f} {r['rerun_p99_ms']:9.1f}")
+print(f"{app:19s} {db:8s} {r['users']:6d} {q:>8s} {peak:>9s} {r['failed_reruns']:8d} {r['dropped_users']+r['connect_errors']:8d} {r['rerun_p50_ms']:9.1f} {r['rerun_p99_ms']:9.1f}")
 for text, n in sorted(r['error_samples'].items(), key=lambda kv: -kv[1])[:2]:
     print(f"    {n}x {text}")
 PY
   done
 done
+echo "antipatterns-closed: the same app with -close-pools (each rerun closes the pool it opened)."
 echo "PostgreSQL max_connections=$maxconn; queries = pg_stat_statements calls during the load; SQLite runs inside the app process, so its queries and connections are not observable from outside (n/a)."

@@ -193,13 +193,18 @@ func user(ctx context.Context, cfg config, rng *rand.Rand, t *tally) {
 		return
 	}
 	for move := 0; cfg.moves == 0 || move < cfg.moves; move++ {
-		controls := s.controls(final, cfg.labels)
-		if len(controls) == 0 || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return
 		}
-		w := controls[rng.IntN(len(controls))]
+		// A page that failed before drawing its widgets leaves the user
+		// nothing to move: like a person pressing "Rerun", ask for a rerun.
+		msg := map[string]any{"type": "rerun"}
+		if controls := s.controls(final, cfg.labels); len(controls) > 0 {
+			w := controls[rng.IntN(len(controls))]
+			msg = map[string]any{"type": "set", "id": w.id, "value": w.random(rng)}
+		}
 		begin := time.Now()
-		if err := s.send(ctx, map[string]any{"type": "set", "id": w.id, "value": w.random(rng)}); err != nil {
+		if err := s.send(ctx, msg); err != nil {
 			t.add(func(r *Result) { r.DroppedUsers++ })
 			return
 		}

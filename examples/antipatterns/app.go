@@ -37,7 +37,14 @@ func salesPage(ui *dash.UI) {
 		ui.Error(err.Error())
 		return
 	}
-	defer db.Close()
+	// Like most pools opened on the rerun path, this one is never closed
+	// (unless --close-pools): nothing owns it once the run ends, and a
+	// *sql.DB has no finalizer, so its idle connections stay open until the
+	// database server runs out of them ("too many clients"). Closing it only
+	// trades that for a new connection and handshake per rerun.
+	if closePools {
+		defer db.Close()
+	}
 
 	rows, err := db.QueryContext(ctx, "SELECT DISTINCT region FROM orders ORDER BY region") // MISTAKE(uncachedcall): a query on every rerun; load it in dash.CacheData
 	if err != nil {

@@ -41,6 +41,10 @@ var (
 	dialect    audit.Dialect
 	dataSource string // the driver's data source name for dialect
 	pricingURL string
+	// closePools makes each rerun close the pool it opened: the half-fix
+	// that stops the connection leak but still connects and queries on
+	// every rerun (bench/incident.sh measures both).
+	closePools bool
 )
 
 func main() {
@@ -51,6 +55,7 @@ func run(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("antipatterns", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", defaultDB(), "SQLite database file (created and seeded when missing), or a postgres:// URL")
+	fs.BoolVar(&closePools, "close-pools", false, "close the pool each rerun opens (stops the leak; still one connection and all queries per rerun)")
 	if err := fs.Parse(cli.AppArgs(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
