@@ -9,6 +9,11 @@ import (
 
 const kindChart = "chart"
 
+// charts remembers recently drawn charts across sessions: the same chart of
+// shared, cached data is otherwise drawn again on every rerun of every
+// session. 256 charts or 32 MiB at most.
+var charts = chart.NewMemo(256, 32<<20)
+
 // Series is one named line, area or set of bars of a chart: one value per
 // label of the chart.
 type Series struct {
@@ -49,7 +54,7 @@ func (ui *UI) chart(kind chart.Kind, labels []string, series []Series) {
 	for i, s := range series {
 		cs[i] = chart.Series{Name: s.Name, Values: s.Values}
 	}
-	svg, err := chart.Render(kind, labels, cs)
+	svg, err := charts.Render(kind, labels, cs)
 	if err != nil {
 		if errors.Is(err, chart.ErrNoData) {
 			ui.emit(kindCaption, textProps{Text: "No data to chart."})
