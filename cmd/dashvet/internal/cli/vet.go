@@ -66,8 +66,14 @@ func goVet(ctx context.Context, env *Env, req vetRequest, analyzers []*analysis.
 
 	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = env.Dir
-	// On interrupt, let the go command stop its vet processes itself.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	// On interrupt, let the go command stop its vet processes itself
+	// (where interrupts cannot be sent, as on Windows, kill it).
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			return cmd.Process.Kill()
+		}
+		return nil
+	}
 	cmd.WaitDelay = 10 * time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(env.Stderr, &stderr)
