@@ -13,7 +13,7 @@ USERS=${USERS:-50}; MOVES=${MOVES:-40}
 # Both apps have a Region filter; moving only it gives both the same
 # interactions (sales has more filters; WIDGETS= moves every widget).
 WIDGETS=${WIDGETS-Region}
-export PGROOT=${PGROOT:-/tmp/dashvet-bench-pg} PGPORT=${PGPORT:-54330}
+export PGROOT=${PGROOT:-/tmp/dashvet-bench-pg} PGPORT=${PGPORT:-25433}
 export PGEXTRA="-c shared_preload_libraries=pg_stat_statements"
 
 work=$(mktemp -d /tmp/dashvet-incident.XXXXXX)
