@@ -30,7 +30,7 @@ func PostgresDSN(tb testing.TB) string {
 			"server on loopback with scripts/postgres-start (which installs Debian's postgresql with `apt-get install " +
 			"postgresql` when missing, then initdb/pg_ctl, or use pg_ctlcluster on an existing cluster) and export " +
 			DSNEnv + "=postgres://USER@127.0.0.1:PORT/DB?sslmode=disable, for example " +
-			"postgres://postgres@127.0.0.1:54329/dashvet?sslmode=disable.")
+			"postgres://postgres@127.0.0.1:25432/dashvet?sslmode=disable.")
 	}
 	return dsn
 }
