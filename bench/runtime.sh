@@ -44,7 +44,7 @@ bench() { # PATTERN [extra go test flags...]
   echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(go version)"
   echo "# nproc=$(nproc) cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$out"
-bench '^Benchmark(Rerun|RoundTrip)$'
+bench '^Benchmark(Rerun|RoundTrip|RoundTripRaw)$'
 bench '^BenchmarkCacheDataGetHit$'
 bench '^BenchmarkSessions$' -benchtime "$load_time" -timeout 30m
 bench '^BenchmarkIdleSession$' -benchtime "$idle_sessions"
