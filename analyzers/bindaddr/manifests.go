@@ -34,6 +34,9 @@ var (
 	envAddress  = regexp.MustCompile(`DASH_SERVER_ADDRESS(?:["']?\s*[=:]\s*|\s+)["']?([^\s"',\]]*)`)
 	tomlAddress = regexp.MustCompile(`(?m)^\s*address\s*=\s*["']([^"']*)["']`)
 	k8sEnvValue = regexp.MustCompile(`name:\s*["']?DASH_SERVER_ADDRESS["']?\s*\n\s*value:\s*["']?([^\s"']+)`)
+	// Dockerfiles, YAML and TOML all comment with "#": a comment that
+	// mentions the flag ("# run with --server.address=0.0.0.0") sets nothing.
+	commentLine = regexp.MustCompile(`(?m)^[ \t]*#.*$`)
 )
 
 // checkManifests reports run, the call serving the app on the default
@@ -152,7 +155,7 @@ func read(path string) []byte {
 	if err != nil {
 		return nil
 	}
-	return b
+	return commentLine.ReplaceAll(b, nil)
 }
 
 // setsAddress reports whether a manifest sets a non-loopback address.
