@@ -129,9 +129,13 @@ func snapshot(nodes []*node) []*node {
 	if len(nodes) == 0 {
 		return nil
 	}
+	// One allocation for the siblings' copies instead of one per node: a
+	// frame's nodes live and die together.
+	copies := make([]node, len(nodes))
 	out := make([]*node, len(nodes))
 	for i, n := range nodes {
-		out[i] = &node{id: n.id, kind: n.kind, props: n.props, children: snapshot(n.children)}
+		copies[i] = node{id: n.id, kind: n.kind, props: n.props, children: snapshot(n.children)}
+		out[i] = &copies[i]
 	}
 	return out
 }
