@@ -86,16 +86,17 @@ func check(pass *analysis.Pass, rep *suppress.Reporter, call *ast.CallExpr) {
 		msg += p.Error()
 	}
 	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg}
-	if p.Resource {
+	// Only a value that is itself a resource belongs in a resource cache;
+	// for a resource inside data (Report.Rows) the reason says what to
+	// cache instead, and "use CacheResource" would contradict it.
+	if p.Resource && isWhole(v, p) {
 		if !strings.Contains(p.Reason, "CacheResource") {
 			d.Message += "; cache it with dash.CacheResource"
 		}
-		if isWhole(v, p) {
-			d.SuggestedFixes = []analysis.SuggestedFix{{
-				Message:   "Use dash.CacheResource",
-				TextEdits: []analysis.TextEdit{{Pos: id.Pos(), End: id.End(), NewText: []byte("CacheResource")}},
-			}}
-		}
+		d.SuggestedFixes = []analysis.SuggestedFix{{
+			Message:   "Use dash.CacheResource",
+			TextEdits: []analysis.TextEdit{{Pos: id.Pos(), End: id.End(), NewText: []byte("CacheResource")}},
+		}}
 	}
 	rep.Report(d)
 }

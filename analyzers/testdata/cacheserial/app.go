@@ -32,7 +32,7 @@ func loadGuarded(ctx context.Context, region string) (*Guarded, error) { return 
 // Plain data is fine, at package level or not.
 var rows = dash.CacheData(loadRows)
 
-var report = dash.CacheData(loadReport) // want `^dash.CacheData cannot deep-copy values of type Report: Report.Rows: \*sql.Rows: .*; cache it with dash.CacheResource$`
+var report = dash.CacheData(loadReport) // want `^dash.CacheData cannot deep-copy values of type Report: Report.Rows: \*sql.Rows: a result set is a live cursor over a connection; read it into plain rows and cache those$`
 
 var guarded = dash.CacheData(loadGuarded) // want `dash.CacheData cannot deep-copy values of type \*Guarded: .*mu: sync.Mutex`
 
