@@ -168,10 +168,22 @@ func TestWithConfig(t *testing.T) {
 }
 
 func TestAppArgs(t *testing.T) {
-	in := []string{"--db", "x.db", "--server.port", "9000", "-v", "--theme.base=dark", "file", "--", "--server.port=1"}
-	want := []string{"--db", "x.db", "-v", "file", "--", "--server.port=1"}
-	if got := AppArgs(in); !reflect.DeepEqual(got, want) {
-		t.Errorf("AppArgs = %q, want %q", got, want)
+	tests := []struct {
+		in, want []string
+	}{
+		{nil, []string{}},
+		{[]string{"--db", "x.db", "--server.port", "9000", "-v", "--theme.base=dark", "file", "--", "--server.port=1"},
+			[]string{"--db", "x.db", "-v", "file", "--", "--server.port=1"}},
+		{[]string{"--server.address=0.0.0.0", "--db=x.db"}, []string{"--db=x.db"}},
+		{[]string{"--server.port", "8600", "-db", "y.db"}, []string{"-db", "y.db"}},
+		{[]string{"-server.port", "8600", "--theme.base=dark", "-healthcheck"}, []string{"-healthcheck"}},
+		{[]string{"--serverless"}, []string{"--serverless"}},
+		{[]string{"--server.port"}, []string{}},
+	}
+	for _, tt := range tests {
+		if got := AppArgs(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("AppArgs(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

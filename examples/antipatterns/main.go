@@ -27,7 +27,6 @@ import (
 
 	"github.com/dashvet/dashvet/dash"
 	"github.com/dashvet/dashvet/dash/audit"
-	"github.com/dashvet/dashvet/examples/internal/cli"
 	"github.com/dashvet/dashvet/examples/sales/pricing"
 	salesstore "github.com/dashvet/dashvet/examples/sales/store"
 )
@@ -56,7 +55,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	db := fs.String("db", defaultDB(), "SQLite database file (created and seeded when missing), or a postgres:// URL")
 	fs.BoolVar(&closePools, "close-pools", false, "close the pool each rerun opens (stops the leak; still one connection and all queries per rerun)")
-	if err := fs.Parse(cli.AppArgs(args)); err != nil {
+	if err := fs.Parse(dash.AppArgs(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

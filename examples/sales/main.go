@@ -47,7 +47,7 @@ func run(args []string, stderr io.Writer) int {
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\ndash flags:\n%s", dash.ConfigUsage())
 	}
-	if err := fs.Parse(cli.AppArgs(args)); err != nil {
+	if err := fs.Parse(dash.AppArgs(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

@@ -1,6 +1,6 @@
 // Package cli holds what the example binaries share on their command line:
-// separating their own flags from dash's, and the -healthcheck probe a
-// container's HEALTHCHECK runs (a distroless image has no curl).
+// the -healthcheck probe a container's HEALTHCHECK runs (a distroless image
+// has no curl). Separating their own flags from dash's is dash.AppArgs.
 package cli
 
 import (
@@ -16,49 +16,6 @@ import (
 
 	"github.com/dashvet/dashvet/dash"
 )
-
-// dashNamespaces are the flag prefixes dash reads from os.Args itself.
-var dashNamespaces = []string{"server.", "theme."}
-
-// isDashFlag reports whether arg is one of dash's flags, and whether its
-// value is the next argument (the "--server.port 8502" form).
-func isDashFlag(arg string) (ok, valueFollows bool) {
-	name, found := strings.CutPrefix(arg, "--")
-	if !found {
-		if name, found = strings.CutPrefix(arg, "-"); !found {
-			return false, false
-		}
-	}
-	for _, ns := range dashNamespaces {
-		if strings.HasPrefix(name, ns) {
-			return true, !strings.Contains(name, "=")
-		}
-	}
-	return false, false
-}
-
-// AppArgs returns args without dash's own flags (--server.*, --theme.* and
-// their values), for the app's flag.FlagSet. dash reads those from
-// os.Args on its own, and a FlagSet would reject them as undefined. The
-// split follows dash's parser: a dash flag without "=" takes the next
-// argument as its value, and "--" ends flag parsing for both.
-func AppArgs(args []string) []string {
-	out := make([]string, 0, len(args))
-	for i := 0; i < len(args); i++ {
-		if args[i] == "--" {
-			return append(out, args[i:]...)
-		}
-		ok, valueFollows := isDashFlag(args[i])
-		if !ok {
-			out = append(out, args[i])
-			continue
-		}
-		if valueFollows {
-			i++
-		}
-	}
-	return out
-}
 
 // HealthURL returns the /healthz URL of the server that the dash
 // configuration in args, the DASH_* environment and dash.toml describes.

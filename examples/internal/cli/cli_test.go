@@ -4,31 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
-
-func TestAppArgs(t *testing.T) {
-	tests := []struct {
-		in, want []string
-	}{
-		{nil, []string{}},
-		{[]string{"--db", "x.db"}, []string{"--db", "x.db"}},
-		{[]string{"--server.address=0.0.0.0", "--db=x.db"}, []string{"--db=x.db"}},
-		{[]string{"--server.port", "8600", "-db", "y.db"}, []string{"-db", "y.db"}},
-		{[]string{"-server.port", "8600", "--theme.base=dark", "-healthcheck"}, []string{"-healthcheck"}},
-		{[]string{"--db", "a", "--", "--server.port", "1"}, []string{"--db", "a", "--", "--server.port", "1"}},
-		{[]string{"--serverless"}, []string{"--serverless"}},
-		{[]string{"--server.port"}, []string{}},
-	}
-	for _, tt := range tests {
-		if got := AppArgs(tt.in); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("AppArgs(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
 
 func TestHealthURL(t *testing.T) {
 	t.Chdir(t.TempDir()) // no dash.toml
