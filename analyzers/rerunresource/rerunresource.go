@@ -32,14 +32,8 @@ func init() {
 func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[rerun.Analyzer].(*rerun.Result)
 	rep := suppress.New(pass)
-	for _, e := range res.Entries {
-		if e.Trigger {
-			continue
-		}
-		for _, s := range e.Sites {
-			if s.Resource == nil || s.Trigger {
-				continue
-			}
+	for e, s := range res.EveryRerun() {
+		if s.Resource != nil {
 			rep.Reportf(s.Node.Pos(), "%s: %s; %s", res.Chain(e, s.Resource), s.Resource.Kind.Describe(), fix(res, s.Resource))
 		}
 	}

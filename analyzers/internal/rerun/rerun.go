@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"iter"
 	"reflect"
 	"slices"
 	"strings"
@@ -63,6 +64,24 @@ type Entry struct {
 	// click (declared under "if ui.Button(...)" or an OnChange of a Button).
 	Trigger bool
 	Sites   []*Site
+}
+
+// EveryRerun yields the sites that run on every rerun: those of entries
+// that are not trigger-guarded themselves, outside trigger-guarded code.
+// This is the rule every per-rerun analyzer applies, in one place.
+func (r *Result) EveryRerun() iter.Seq2[*Entry, *Site] {
+	return func(yield func(*Entry, *Site) bool) {
+		for _, e := range r.Entries {
+			if e.Trigger {
+				continue
+			}
+			for _, s := range e.Sites {
+				if !s.Trigger && !yield(e, s) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // Chain renders the full chain of a finding at site: the entry, then the
