@@ -48,6 +48,7 @@ bench '^Benchmark(Rerun|RoundTrip|RoundTripRaw)$'
 bench '^BenchmarkCacheDataGetHit$'
 bench '^BenchmarkSessions$' -benchtime "$load_time" -timeout 30m
 bench '^BenchmarkIdleSession$' -benchtime "$idle_sessions"
+echo "# load at the end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
 echo "raw output: $out" >&2
 
 # The table: the median over the runs of each benchmark and metric.
@@ -66,6 +67,7 @@ BEGIN {
   show["p50-ms"] = show["p99-ms"] = show["max-ms"] = show["rt/s"] = show["cpu-µs/rt"] = 1
   show["bytes/session"] = show["goroutines/session"] = 1
 }
+/^# / { header = header substr($0, 3) "\n" }
 /^Benchmark/ {
   name = $1; sub(/^Benchmark/, "", name); sub(/-[0-9]+$/, "", name)
   if (!(name in seen)) { seen[name] = 1; order[++n] = name }
@@ -97,13 +99,23 @@ function human(v, unit) {
     return sprintf("%.0f B", v)
   }
   if (unit ~ /-ms$/) return sprintf("%.2f ms", v)
+  if (unit == "allocs/op" || unit == "rt/s") return sprintf("%.0f", v)
   return sprintf("%.4g", v)
 }
 END {
+  # Groups in a fixed order (go test runs them in source file order).
+  ng = split("Rerun/ RoundTripRaw/ RoundTrip/ CacheDataGetHit/ Sessions/ IdleSession/", groups, " ")
+  m = 0
+  for (g = 1; g <= ng; g++)
+    for (k = 1; k <= n; k++)
+      if (index(order[k], groups[g]) == 1 && !(order[k] in placed)) { placed[order[k]] = 1; sorted[++m] = order[k] }
+  for (k = 1; k <= n; k++)
+    if (!(order[k] in placed)) sorted[++m] = order[k]
+  printf "\n%s", header
   printf "\n%-42s %-18s %12s %12s  %s\n", "benchmark (median of " count ")", "metric", "value", "target", "result"
   misses = 0
   for (k = 1; k <= n; k++) {
-    name = order[k]
+    name = sorted[k]
     m = split(substr(units[name], 2), us, " ")
     for (u = 1; u <= m; u++) {
       key = name " " us[u]
