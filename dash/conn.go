@@ -21,15 +21,23 @@ const (
 	closeDeadline   = 2 * time.Second // for the close handshake on shutdown
 )
 
-// conn is one WebSocket connection attached to a session. It has three
-// goroutines: the reader (the HTTP handler's own), the writer, and the
-// session's runner. All end when ctx is cancelled.
+// conn is one WebSocket connection attached to a session. It has two
+// goroutines, the reader (the HTTP handler's own) and the writer, and a
+// third, the runner, while the session has runs to do. All end when ctx is
+// cancelled.
 type conn struct {
 	srv    *server
 	ws     *websocket.Conn
 	ctx    context.Context
 	cancel context.CancelFunc
-	wake   chan struct{} // wakes this connection's runner; capacity 1
+
+	// The runner goroutine exists only while there are runs to do: an idle
+	// session then costs no goroutine stack for it (4 KiB of the ~38 KiB an
+	// idle session held when it waited on a channel).
+	runMu      sync.Mutex
+	runSess    *session // set by startRunner; until then wakes are only recorded
+	runActive  bool     // a runner goroutine is running
+	runPending bool     // a wake the runner has not acted on yet
 
 	// Frames are not queued: the writer sends the newest one, so a slow
 	// client costs memory for one frame, not for every run it missed.
@@ -53,16 +61,54 @@ func newConn(srv *server, ws *websocket.Conn) *conn {
 		ws:      ws,
 		ctx:     ctx,
 		cancel:  cancel,
-		wake:    make(chan struct{}, 1),
 		notify:  make(chan struct{}, 1),
 		control: make(chan []byte, controlQueue),
 	}
 }
 
+// wakeRunner asks for the session's pending runs to be done, starting the
+// runner goroutine unless it is running. Many wakes before the runner acts
+// on them count as one, as the runs they ask for coalesce.
 func (c *conn) wakeRunner() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+	c.runMu.Lock()
+	c.runPending = true
+	start := c.runSess != nil && !c.runActive
+	c.runActive = c.runActive || start
+	c.runMu.Unlock()
+	if start {
+		go c.runner()
+	}
+}
+
+// startRunner lets wakes start runs of s from now on, and acts on those
+// that came before.
+func (c *conn) startRunner(s *session) {
+	c.runMu.Lock()
+	c.runSess = s
+	start := c.runPending && !c.runActive
+	c.runActive = c.runActive || start
+	c.runMu.Unlock()
+	if start {
+		go c.runner()
+	}
+}
+
+// runner performs the session's runs until none is pending or the
+// connection ends. A wake that arrives while it runs makes it look again
+// before it exits, so no wake is lost.
+func (c *conn) runner() {
+	for {
+		c.runMu.Lock()
+		if !c.runPending || c.ctx.Err() != nil {
+			c.runActive = false
+			c.runMu.Unlock()
+			return
+		}
+		c.runPending = false
+		s := c.runSess
+		c.runMu.Unlock()
+		for c.ctx.Err() == nil && s.runOnce(c) {
+		}
 	}
 }
 

@@ -204,7 +204,7 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 		defer close(writerDone)
 		c.writeLoop()
 	}()
-	go sess.runLoop(c)
+	c.startRunner(sess)
 	c.readLoop(sess)
 	c.cancel()
 	sess.detach(c, srv.cfg.Server.SessionTTL, srv.expireFunc(sess))

@@ -225,22 +225,6 @@ func (s *session) rerun() {
 	s.requestRunLocked()
 }
 
-// runLoop executes the session's runs for connection c until c closes.
-func (s *session) runLoop(c *conn) {
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-c.wake:
-		}
-		for c.ctx.Err() == nil {
-			if !s.runOnce(c) {
-				break
-			}
-		}
-	}
-}
-
 // runOnce performs one run if one is needed and c is still the session's
 // connection. It reports whether it ran.
 func (s *session) runOnce(c *conn) bool {
