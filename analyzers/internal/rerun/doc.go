@@ -37,8 +37,10 @@
 //
 // The engine works on the syntax tree and type information the driver
 // already built; it builds no SSA. Packages that neither import dash nor
-// import a sink package or a package holding functions that reach one
-// return at once, and the standard library is covered by the catalogue
+// import a database, HTTP, RPC or pool package or a package holding
+// functions that reach one return at once (importing os alone does not
+// count: nearly every package does, so file reads are found only in the
+// packages analysed for another reason), and the standard library is covered by the catalogue
 // rather than analysed, so a run over std costs next to nothing beyond type
 // checking.
 package rerun

@@ -112,7 +112,7 @@ func run(pass *analysis.Pass) (any, error) {
 		switch {
 		case imp.Path() == DashPath:
 			importsDash = true
-		case sinkCatalogue.HasPackage(imp.Path()) || resourceCatalogue.HasPackage(imp.Path()) ||
+		case sinkCatalogue.Spreads(imp.Path()) || resourceCatalogue.Spreads(imp.Path()) ||
 			ExtraSinks.hasPackage(imp.Path()) || ExtraResources.hasPackage(imp.Path()):
 			relevant = true
 		case !relevant && pass.ImportPackageFact(imp, new(PackageFact)):
