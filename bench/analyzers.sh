@@ -4,7 +4,8 @@
 # in the same run, with a cold and a warm build cache. Prints a table of wall
 # time and peak RSS with ratios.
 #
-#   bench/analyzers.sh           # std and golang.org/x/tools, cold and warm
+#   bench/analyzers.sh           # std (warm) and golang.org/x/tools (cold and warm)
+#   STD_COLD=1 bench/analyzers.sh  # also std with a cold cache (~20 min more)
 #   bench/analyzers.sh -quick    # net/http/... only, warm only (CI smoke)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +56,9 @@ for t in "${targets[@]}"; do
   primed=$work/primed-$slug; mkdir -p "$primed"
   (cd "$dir" && GOCACHE=$primed GOFLAGS=-mod=mod go build $pats >/dev/null 2>&1) || true
   modes=(cold warm); [ $quick = 1 ] && modes=(warm)
+  # A cold std means compiling the standard library five times over
+  # (~20 min on 2 cores); STD_COLD=1 includes it.
+  [ "$label" = std ] && [ "${STD_COLD:-0}" != 1 ] && modes=(warm)
   declare -A secs=() rss=()
   for tool in noop-vettool go-vet dashvet-vettool dashvet staticcheck; do
     case $tool in
