@@ -85,16 +85,7 @@ func (ui *UI) TextArea(label, def string, opts ...WidgetOption) string {
 // the default (0). With no options it returns "".
 func (ui *UI) Radio(label string, options []string, opts ...WidgetOption) string {
 	cfg := widgetOptions(opts)
-	if len(options) == 0 {
-		cfg.disabled = true
-	}
-	def := ""
-	if len(options) > 0 {
-		def = options[0]
-		if cfg.index > 0 && cfg.index < len(options) {
-			def = options[cfg.index]
-		}
-	}
+	def := defaultOption(options, &cfg)
 	choices := slices.Clone(options) // the app may reuse its slice
 	return widget(ui, widgetSpec[string]{
 		kind: kindRadio, label: label, def: def, cfg: cfg,

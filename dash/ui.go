@@ -239,21 +239,24 @@ func (ui *UI) SliderFloat(label string, min, max, def float64, opts ...WidgetOpt
 	})
 }
 
+// defaultOption returns the option a single-choice widget starts on: the
+// one Index names, or the first. With nothing to choose from it disables
+// the widget (rendered empty, so the layout does not jump) and returns "".
+func defaultOption(options []string, cfg *widgetConfig) string {
+	if len(options) == 0 {
+		cfg.disabled = true
+		return ""
+	}
+	if cfg.index > 0 && cfg.index < len(options) {
+		return options[cfg.index]
+	}
+	return options[0]
+}
+
 // Selectbox returns the selected option; Index picks the default (0).
 func (ui *UI) Selectbox(label string, options []string, opts ...WidgetOption) string {
 	cfg := widgetOptions(opts)
-	if len(options) == 0 {
-		// Nothing to choose from: render an empty, disabled box so the
-		// layout does not jump, and return "".
-		cfg.disabled = true
-	}
-	def := ""
-	if len(options) > 0 {
-		def = options[0]
-		if cfg.index > 0 && cfg.index < len(options) {
-			def = options[cfg.index]
-		}
-	}
+	def := defaultOption(options, &cfg)
 	opts2 := slices.Clone(options) // the app may reuse its slice
 	return widget(ui, widgetSpec[string]{
 		kind: kindSelectbox, label: label, def: def, cfg: cfg,
