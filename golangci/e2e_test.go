@@ -130,7 +130,7 @@ func target(t *testing.T, root string) (dir string, patterns []string, wants []w
 		return root, []string{"./examples/antipatterns/..."}, markers(t, root, "examples/antipatterns")
 	}
 	dir = t.TempDir()
-	if err := copyTree(filepath.Join(root, "cmd", "dashvet", "testdata", "mistakes"), dir); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, "cmd", "dashvet", "testdata", "mistakes"))); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
@@ -211,7 +211,7 @@ func buildGolangciLint(t *testing.T, root string) string {
 		t.Fatalf("go mod download golangci-lint: %v %s\n%s", err, mod.Error, out)
 	}
 	src := filepath.Join(t.TempDir(), "golangci-lint")
-	if err := copyTree(mod.Dir, src); err != nil {
+	if err := os.CopyFS(src, os.DirFS(mod.Dir)); err != nil {
 		t.Fatal(err)
 	}
 	plugins := "package main\n\n// Added by dashvet's plugin test, as `golangci-lint custom` would.\nimport _ \"github.com/dashvet/dashvet/golangci\"\n"
@@ -279,27 +279,4 @@ func goRun(t *testing.T, dir string, args ...string) []byte {
 		t.Fatalf("go %s (in %s): %v\n%s", strings.Join(args, " "), dir, err, stderr.String())
 	}
 	return out
-}
-
-// copyTree copies a directory tree, making the copy writable (the module
-// cache is read-only).
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
 }

@@ -63,7 +63,7 @@ func setup(m *testing.M) (int, error) {
 // prepareModule copies a testdata module to dst and points it at this
 // checkout of dashvet, so it builds offline from the module cache.
 func prepareModule(src, dst string) error {
-	if err := copyDir(src, dst); err != nil {
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
 		return err
 	}
 	// The root go.sum covers every module dash depends on.
@@ -92,33 +92,12 @@ func goCmd(dir string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-}
-
 // newModule returns a fresh, writable copy of the prepared testdata
 // module.
 func newModule(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := copyDir(moduleTmpl, dir); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(moduleTmpl)); err != nil {
 		t.Fatal(err)
 	}
 	return dir
