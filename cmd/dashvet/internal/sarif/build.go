@@ -29,7 +29,8 @@ func Build(in Input) *Log {
 	run := Run{
 		Tool: Tool{Driver: Driver{
 			Name:           "dashvet",
-			Version:        in.Version,
+			FullName:       "dashvet " + in.Version,
+			Version:        numericVersion(in.Version),
 			InformationURI: "https://github.com/dashvet/dashvet",
 			Rules:          make([]Rule, 0, len(in.Analyzers)),
 		}},
@@ -113,8 +114,9 @@ func rule(a *analysis.Analyzer) Rule {
 		help += "\n\nDocumentation: " + a.URL
 	}
 	return Rule{
+		// No "name": SARIF wants it to differ from the id when present
+		// (SARIF1001), and the analyzer's name is its id.
 		ID:                   a.Name,
-		Name:                 a.Name,
 		ShortDescription:     Message{Text: short},
 		FullDescription:      Message{Text: a.Doc},
 		Help:                 Message{Text: help},
@@ -178,4 +180,19 @@ func fileURI(path string) string {
 		p = "/" + p // Windows drive letters: file:///C:/...
 	}
 	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// numericVersion returns the version SARIF consumers compare numerically
+// (SARIF2005: it must start with a digit): "v1.2.3 go1.26" gives "1.2.3".
+// A development build, which has no version, gives "0.0.0-devel", sorting
+// before every release; FullName still says what it was.
+func numericVersion(v string) string {
+	n := ""
+	if f := strings.Fields(v); len(f) > 0 {
+		n = strings.TrimPrefix(f[0], "v")
+	}
+	if n == "" || n[0] < '0' || n[0] > '9' {
+		return "0.0.0-devel"
+	}
+	return n
 }

@@ -75,3 +75,19 @@ func TestBuild(t *testing.T) {
 		t.Errorf("invocation %+v", inv)
 	}
 }
+
+func TestNumericVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"v1.2.3 go1.26.8":   "1.2.3",
+		"1.0.0":             "1.0.0",
+		"(devel) go1.26.8":  "0.0.0-devel",
+		"":                  "0.0.0-devel",
+		"v":                 "0.0.0-devel",
+		"vNext":             "0.0.0-devel",
+		"v0.4.0-rc.1 linux": "0.4.0-rc.1",
+	} {
+		if got := numericVersion(in); got != want {
+			t.Errorf("numericVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -42,6 +42,7 @@ type Tool struct {
 // Driver is the tool's main component and its rules.
 type Driver struct {
 	Name           string `json:"name"`
+	FullName       string `json:"fullName,omitempty"`
 	Version        string `json:"version,omitempty"`
 	InformationURI string `json:"informationUri,omitempty"`
 	Rules          []Rule `json:"rules"`
