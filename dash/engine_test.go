@@ -86,11 +86,13 @@ func TestUnchangedPropsAreNotResent(t *testing.T) {
 }
 
 func TestSupersededRunIsCancelled(t *testing.T) {
+	blocked := make(chan struct{}, 1)
 	cancelled := make(chan struct{}, 1)
 	var afterCancel atomic.Bool
 	hs, _ := startPage(t, func(ui *UI) {
 		n := ui.Slider("n", 0, 10, 0)
 		if n == 1 {
+			blocked <- struct{}{}
 			<-ui.Context().Done() // a slow query honouring its context
 			cancelled <- struct{}{}
 			ui.Text("unreachable") // the next UI call ends the run
@@ -101,19 +103,18 @@ func TestSupersededRunIsCancelled(t *testing.T) {
 	c := dial(t, hs, "", "/")
 	id := widgetID(t, c.waitText("n=0"), kindSlider, "n")
 	c.set(id, 1)
-	// Wait until the run with n=1 is blocked, then supersede it.
-	deadline := time.After(testTimeout)
-	for {
-		time.Sleep(5 * time.Millisecond)
-		c.set(id, 2)
-		select {
-		case <-cancelled:
-		case <-deadline:
-			t.Fatal("the run with n=1 was never cancelled")
-		default:
-			continue
-		}
-		break
+	// Supersede the run with n=1 only once it is blocked: sent earlier, the
+	// second value could coalesce with the first before that run starts.
+	select {
+	case <-blocked:
+	case <-time.After(testTimeout):
+		t.Fatal("the run with n=1 never started")
+	}
+	c.set(id, 2)
+	select {
+	case <-cancelled:
+	case <-time.After(testTimeout):
+		t.Fatal("the run with n=1 was never cancelled")
 	}
 	c.waitText("n=2")
 	if afterCancel.Load() {
