@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // postFiles uploads files (name → content) to widget id of c's session.
@@ -215,7 +216,11 @@ func TestDownloadButton(t *testing.T) {
 }
 
 func TestMetricsEndpoint(t *testing.T) {
-	cache := CacheData(func(_ context.Context, k int) (int, error) { return k * 2, nil }, CacheName("metrics-test-cache"))
+	// Caches of the same name are summed in /metrics, and an earlier run of
+	// this test (-count=2) may still have its cache registered: a name of
+	// this run's own.
+	name := fmt.Sprintf("metrics-test-cache-%d", time.Now().UnixNano())
+	cache := CacheData(func(_ context.Context, k int) (int, error) { return k * 2, nil }, CacheName(name))
 	hs, _ := startPage(t, func(ui *UI) {
 		n := ui.Slider("n", 0, 10, 1)
 		v, _ := cache.Get(ui.Context(), n)
@@ -242,16 +247,16 @@ func TestMetricsEndpoint(t *testing.T) {
 		"dash_connections 1",
 		`dash_reruns_total{outcome="completed",scope="fragment"} 1`,
 		`dash_rerun_duration_seconds_count{scope="page"}`,
-		`dash_cache_misses_total{cache="metrics-test-cache"} 1`,
-		`dash_cache_entries{cache="metrics-test-cache"} 1`,
+		`dash_cache_misses_total{cache="` + name + `"} 1`,
+		`dash_cache_entries{cache="` + name + `"} 1`,
 		"go_goroutines",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
-	if !strings.Contains(body, `dash_cache_hits_total{cache="metrics-test-cache"} `) || strings.Contains(body, `dash_cache_hits_total{cache="metrics-test-cache"} 0`) {
-		t.Errorf("cache hits not counted:\n%s", grepLines(body, "metrics-test-cache"))
+	if hits := `dash_cache_hits_total{cache="` + name + `"} `; !strings.Contains(body, hits) || strings.Contains(body, hits+"0") {
+		t.Errorf("cache hits not counted:\n%s", grepLines(body, name))
 	}
 	// A page may not take the metrics path.
 	app := NewApp().Page("/metrics", "M", func(*UI) {})
