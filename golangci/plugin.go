@@ -58,7 +58,30 @@ func New(conf any) (register.LinterPlugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dashvet settings: %w", err)
 	}
+	for i, a := range analyzers {
+		analyzers[i] = withoutRelated(a)
+	}
 	return &Plugin{analyzers: analyzers}, nil
+}
+
+// withoutRelated returns a copy of a whose findings carry no related
+// information. golangci-lint turns every related location into an issue of
+// its own ("uncachedcall(related information)"), which would double the
+// findings and need nolint directives of their own; the chain is already in
+// the message.
+func withoutRelated(a *analysis.Analyzer) *analysis.Analyzer {
+	c := *a
+	run := a.Run
+	c.Run = func(pass *analysis.Pass) (any, error) {
+		report := pass.Report
+		p := *pass
+		p.Report = func(d analysis.Diagnostic) {
+			d.Related = nil
+			report(d)
+		}
+		return run(&p)
+	}
+	return &c
 }
 
 // BuildAnalyzers returns the configured analyzers.

@@ -86,6 +86,15 @@ func TestSARIF(t *testing.T) {
 				t.Errorf("related location %+v lacks a message, region or id", rel)
 			}
 		}
+		// A chain through a helper (entry → helper → sink) has the helper's
+		// declaration as a related location, here in another package.
+		if strings.Count(res.Message.Text, "→") >= 2 {
+			if len(res.RelatedLocations) == 0 {
+				t.Errorf("%s: chain %q has no related location", res.RuleID, res.Message.Text)
+			} else if uri := res.RelatedLocations[0].PhysicalLocation.ArtifactLocation.URI; uri != "store/store.go" {
+				t.Errorf("%s: first related location in %s, want store/store.go (the helper's declaration)", res.RuleID, uri)
+			}
+		}
 	}
 	sameWants(t, "dashvet -format=sarif", got, allWants(t, dir))
 
