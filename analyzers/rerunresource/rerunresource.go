@@ -1,7 +1,6 @@
 package rerunresource
 
 import (
-	"fmt"
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
@@ -35,11 +34,7 @@ func run(pass *analysis.Pass) (any, error) {
 	rep := suppress.New(pass)
 	for e, s := range res.EveryRerun() {
 		if s.Resource != nil {
-			rep.Report(analysis.Diagnostic{
-				Pos:     s.Node.Pos(),
-				Message: fmt.Sprintf("%s: %s; %s", res.Chain(e, s.Resource), s.Resource.Kind.Describe(), fix(res, s.Resource)),
-				Related: res.Related(s.Resource),
-			})
+			rep.Report(res.Finding(e, s, s.Resource, fix(res, s.Resource)))
 		}
 	}
 	rep.Finish()

@@ -1,7 +1,6 @@
 package uncachedcall
 
 import (
-	"fmt"
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
@@ -34,11 +33,7 @@ func run(pass *analysis.Pass) (any, error) {
 	rep := suppress.New(pass)
 	for e, s := range res.EveryRerun() {
 		if s.Query != nil {
-			rep.Report(analysis.Diagnostic{
-				Pos:     s.Node.Pos(),
-				Message: fmt.Sprintf("%s: %s; %s", res.Chain(e, s.Query), s.Query.Kind.Describe(), fix(res, s.Query)),
-				Related: res.Related(s.Query),
-			})
+			rep.Report(res.Finding(e, s, s.Query, fix(res, s.Query)))
 		}
 	}
 	rep.Finish()

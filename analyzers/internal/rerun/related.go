@@ -8,6 +8,18 @@ import (
 	"golang.org/x/tools/go/analysis"
 )
 
+// Finding is the diagnostic of a chain finding at site s of entry e: the
+// message "entry → … → sink: what happens; fix" and the chain's functions as
+// related information. uncachedcall and rerunresource differ only in the
+// chain they report and the fix they advise.
+func (r *Result) Finding(e *Entry, s *Site, c *Chain, fix string) analysis.Diagnostic {
+	return analysis.Diagnostic{
+		Pos:     s.Node.Pos(),
+		Message: fmt.Sprintf("%s: %s; %s", r.Chain(e, c), c.Kind.Describe(), fix),
+		Related: r.Related(c),
+	}
+}
+
 // Related returns the declarations of the functions along chain c, as
 // related information for a finding: SARIF viewers and editors show them as
 // the steps of the chain, so a reader can walk from the reported call to
