@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,23 +28,10 @@ func TestAntipatternsVetTool(t *testing.T) {
 		t.Fatalf("go vet -json: exit %d\n%s", r.code, r.stderr)
 	}
 	var got []want
-	dec := json.NewDecoder(strings.NewReader(r.stdout))
-	for {
-		var v vetJSON
-		if err := dec.Decode(&v); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("decoding go vet -json output: %v\n%s", err, r.stdout)
-		}
-		for _, byAnalyzer := range v {
-			for analyzer, diags := range byAnalyzer {
-				for _, d := range diags {
-					file, line := splitPosn(t, repoRoot, d.Posn)
-					got = append(got, want{file, line, analyzer})
-				}
-			}
-		}
-	}
+	eachVetDiag(t, r.stdout, func(analyzer string, d vetDiag) {
+		file, line := splitPosn(t, repoRoot, d.Posn)
+		got = append(got, want{file, line, analyzer})
+	})
 	sameWants(t, "go vet -vettool -json ./examples/antipatterns/...", got, markers(t, repoRoot, "examples", "antipatterns"))
 
 	// The plain form fails with the findings on stderr.

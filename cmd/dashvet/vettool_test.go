@@ -14,7 +14,10 @@ import (
 
 // vetJSON is the JSON that `go vet -json` prints per package:
 // package ID -> analyzer -> diagnostics.
-type vetJSON map[string]map[string][]struct {
+type vetJSON map[string]map[string][]vetDiag
+
+// vetDiag is one diagnostic of `go vet -json`.
+type vetDiag struct {
 	Posn           string `json:"posn"`
 	End            string `json:"end"`
 	Message        string `json:"message"`
@@ -28,6 +31,27 @@ type vetJSON map[string]map[string][]struct {
 	} `json:"suggested_fixes"`
 }
 
+// eachVetDiag calls f for every diagnostic in the output of `go vet -json`.
+func eachVetDiag(t *testing.T, out string, f func(analyzer string, d vetDiag)) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	for {
+		var v vetJSON
+		if err := dec.Decode(&v); err == io.EOF {
+			return
+		} else if err != nil {
+			t.Fatalf("decoding go vet -json output: %v\n%s", err, out)
+		}
+		for _, byAnalyzer := range v {
+			for analyzer, diags := range byAnalyzer {
+				for _, d := range diags {
+					f(analyzer, d)
+				}
+			}
+		}
+	}
+}
+
 func TestVetToolJSON(t *testing.T) {
 	t.Parallel()
 	dir := newModule(t)
@@ -37,29 +61,16 @@ func TestVetToolJSON(t *testing.T) {
 	}
 	var got []want
 	sawFix := false
-	dec := json.NewDecoder(strings.NewReader(r.stdout))
-	for {
-		var v vetJSON
-		if err := dec.Decode(&v); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("decoding go vet -json output: %v\n%s", err, r.stdout)
+	eachVetDiag(t, r.stdout, func(analyzer string, d vetDiag) {
+		file, line := splitPosn(t, dir, d.Posn)
+		got = append(got, want{file, line, analyzer})
+		if d.Message == "" {
+			t.Errorf("%s: empty message", d.Posn)
 		}
-		for _, byAnalyzer := range v {
-			for analyzer, diags := range byAnalyzer {
-				for _, d := range diags {
-					file, line := splitPosn(t, dir, d.Posn)
-					got = append(got, want{file, line, analyzer})
-					if d.Message == "" {
-						t.Errorf("%s: empty message", d.Posn)
-					}
-					if analyzer == "stateinit" && strings.Contains(d.Message, "State.Set") {
-						sawFix = sawFix || len(d.SuggestedFixes) > 0 && len(d.SuggestedFixes[0].Edits) > 0
-					}
-				}
-			}
+		if analyzer == "stateinit" && strings.Contains(d.Message, "State.Set") {
+			sawFix = sawFix || len(d.SuggestedFixes) > 0 && len(d.SuggestedFixes[0].Edits) > 0
 		}
-	}
+	})
 	sameWants(t, "go vet -vettool -json", got, allWants(t, dir))
 	if !sawFix {
 		t.Errorf("go vet -json: the stateinit finding carries no suggested fix")
