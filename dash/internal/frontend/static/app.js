@@ -216,10 +216,13 @@
     return { el: h("div", { class: "dash-widget" }, btn), update };
   });
 
-  register("checkbox", (p, ctx, id) => {
-    const box = h("input", { type: "checkbox" });
+  // checkWidget renders a labelled checkbox input (a Checkbox, or a Toggle
+  // styled as a switch by its extra decoration).
+  const checkWidget = (cls, attrs, decoration) => (p, ctx, id) => {
+    const box = h("input", { type: "checkbox", ...attrs });
     const text = h("span");
-    const el = h("div", { class: "dash-widget dash-checkbox" }, h("label", {}, box, text));
+    const label = decoration ? h("label", {}, box, decoration(), text) : h("label", {}, box, text);
+    const el = h("div", { class: "dash-widget " + cls }, label);
     box.addEventListener("change", () => setValue(ctx, id, box.checked));
     const update = (p) => {
       text.textContent = p.label;
@@ -229,7 +232,9 @@
     };
     update(p);
     return { el, update };
-  });
+  };
+
+  register("checkbox", checkWidget("dash-checkbox", {}));
 
   register("slider", (p, ctx, id) => {
     const range = h("input", { type: "range" });
@@ -449,7 +454,7 @@
   // register when they load; start waits for the document so every script
   // has loaded before the first render.
   window.dash = {
-    register, h, send, setValue, base,
+    register, h, send, setValue, base, checkWidget,
     session: () => sessionId,
     limits: () => limits,
   };

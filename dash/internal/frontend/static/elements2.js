@@ -7,7 +7,7 @@
 (() => {
   "use strict";
 
-  const { register, h, send, setValue } = window.dash;
+  const { register, h, send, setValue, checkWidget } = window.dash;
 
   function common(el, label, control, p) {
     label.textContent = p.label;
@@ -28,20 +28,7 @@
 
   // --- inputs ---
 
-  register("toggle", (p, ctx, id) => {
-    const box = h("input", { type: "checkbox", role: "switch" });
-    const text = h("span");
-    const el = h("div", { class: "dash-widget dash-toggle" }, h("label", {}, box, h("span", { class: "dash-switch" }), text));
-    box.addEventListener("change", () => setValue(ctx, id, box.checked));
-    const update = (p) => {
-      text.textContent = p.label;
-      box.checked = !!p.value;
-      box.disabled = !!p.disabled;
-      if (p.help) el.title = p.help;
-    };
-    update(p);
-    return { el, update };
-  });
+  register("toggle", checkWidget("dash-toggle", { role: "switch" }, () => h("span", { class: "dash-switch" })));
 
   // Two range inputs stacked on one track; only their handles take the
   // pointer, and a bar between them shows the selected range.
