@@ -33,6 +33,12 @@ import (
 const golangciLintVersion = "v2.15.0"
 
 func TestGolangciLint(t *testing.T) {
+	// Building golangci-lint takes minutes on a cold cache, which would
+	// more than double the README's test command for a newcomer; .ci/run
+	// sets DASHVET_E2E=1.
+	if os.Getenv("DASHVET_E2E") != "1" {
+		t.Skip("builds golangci-lint " + golangciLintVersion + " from source (about 3 minutes on a cold cache); set DASHVET_E2E=1 to run it, as .ci/run does")
+	}
 	if testing.Short() {
 		t.Skip("builds golangci-lint from source (minutes on a cold cache); run without -short, as CI does")
 	}
