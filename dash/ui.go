@@ -104,13 +104,20 @@ func (ui *UI) Header(text string) { ui.emit(kindHeader, textProps{text}) }
 func (ui *UI) Subheader(text string) { ui.emit(kindSubheader, textProps{text}) }
 
 // Markdown renders a sanitised subset of Markdown; raw HTML is escaped.
+// Rendering stops when the run is superseded, so a long text a user sent
+// does not hold up the run that replaces it.
 func (ui *UI) Markdown(md string) {
 	if !ui.enter() {
 		return
 	}
+	out, err := markdown.RenderContext(ui.Context(), md)
+	if err != nil {
+		ui.enter() // the run is over: this ends its goroutine
+		return
+	}
 	ui.emit(kindMarkdown, struct {
 		HTML string `json:"html"`
-	}{markdown.Render(md)})
+	}{out})
 }
 
 // Text shows preformatted, fixed-width text.

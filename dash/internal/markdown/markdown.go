@@ -12,24 +12,73 @@
 // blocks (```), bullet lists (-, *, +), ordered lists (1.), block quotes
 // (>), horizontal rules (---, ***), links [text](url) and autolinks
 // <https://...>.
+//
+// Input is untrusted (an app may render what a user typed), so the renderer
+// is built to stay cheap whatever it is given: nesting deeper than
+// MaxNesting is shown as text instead of recursing further, every scan is
+// linear in the input, and RenderContext stops when its context ends.
 package markdown
 
 import (
+	"context"
 	"html"
 	"net/url"
 	"strings"
 )
 
+// MaxNesting bounds nested block containers (block quotes, lists) and,
+// separately, nested inline spans (links, emphasis). A container marker
+// nested deeper is shown as text, as is the content of a span nested
+// deeper. The bound keeps recursion shallow (one
+// WebSocket message of a million '>' once overflowed the goroutine stack,
+// a fatal error that takes the whole process down) and the work at most
+// MaxNesting passes over the input.
+const MaxNesting = 16
+
+// checkEvery is how many steps pass between two looks at the context.
+const checkEvery = 1024
+
 // Render converts md to safe HTML.
 func Render(md string) string {
-	lines := strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n")
-	var b strings.Builder
-	renderBlocks(&b, lines)
-	return b.String()
+	out, _ := RenderContext(context.Background(), md)
+	return out
 }
 
-func renderBlocks(b *strings.Builder, lines []string) {
-	for i := 0; i < len(lines); {
+// RenderContext is Render that stops early, returning ctx's error and the
+// HTML rendered so far, once ctx is done.
+func RenderContext(ctx context.Context, md string) (string, error) {
+	r := renderer{ctx: ctx}
+	// lines is the renderer's own: containers strip their markers from it
+	// in place, so nesting costs no copy of the input per level.
+	lines := strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n")
+	r.blocks(lines, 0)
+	return r.b.String(), r.err
+}
+
+type renderer struct {
+	ctx   context.Context
+	b     strings.Builder
+	err   error // the context's error, once seen
+	steps int
+}
+
+// stopped counts a step and reports whether rendering must stop.
+func (r *renderer) stopped() bool {
+	if r.err != nil {
+		return true
+	}
+	r.steps++
+	if r.steps%checkEvery == 0 {
+		r.err = r.ctx.Err()
+	}
+	return r.err != nil
+}
+
+// blocks renders lines as a sequence of blocks inside depth containers.
+// At MaxNesting it opens no further container: their markers are text.
+func (r *renderer) blocks(lines []string, depth int) {
+	b := &r.b
+	for i := 0; i < len(lines) && !r.stopped(); {
 		line := lines[i]
 		trimmed := strings.TrimSpace(line)
 		switch {
@@ -39,9 +88,8 @@ func renderBlocks(b *strings.Builder, lines []string) {
 			fence := trimmed[:3]
 			lang := strings.TrimSpace(trimmed[3:])
 			j := i + 1
-			var code []string
-			for ; j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), fence); j++ {
-				code = append(code, lines[j])
+			for j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), fence) {
+				j++
 			}
 			b.WriteString("<pre><code")
 			if lang != "" {
@@ -50,7 +98,12 @@ func renderBlocks(b *strings.Builder, lines []string) {
 				b.WriteString(`"`)
 			}
 			b.WriteString(">")
-			b.WriteString(html.EscapeString(strings.Join(code, "\n")))
+			for k, l := range lines[i+1 : j] {
+				if k > 0 {
+					b.WriteString("\n")
+				}
+				b.WriteString(html.EscapeString(l))
+			}
 			b.WriteString("</code></pre>\n")
 			i = j + 1
 		case isRule(trimmed):
@@ -61,39 +114,41 @@ func renderBlocks(b *strings.Builder, lines []string) {
 			text := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(trimmed[n:]), "#"))
 			tag := "h" + string(rune('0'+n))
 			b.WriteString("<" + tag + ">")
-			inline(b, text)
+			r.inline(text)
 			b.WriteString("</" + tag + ">\n")
 			i++
-		case strings.HasPrefix(trimmed, ">"):
-			var inner []string
-			for ; i < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[i]), ">"); i++ {
-				s := strings.TrimPrefix(strings.TrimSpace(lines[i]), ">")
-				inner = append(inner, strings.TrimPrefix(s, " "))
-			}
-			b.WriteString("<blockquote>\n")
-			renderBlocks(b, inner)
-			b.WriteString("</blockquote>\n")
-		case listMarker(trimmed) != "":
-			i = renderList(b, lines, i)
-		default:
-			var para []string
+		case strings.HasPrefix(trimmed, ">") && depth < MaxNesting:
+			start := i
 			for ; i < len(lines); i++ {
-				t := strings.TrimSpace(lines[i])
-				if t == "" || (len(para) > 0 && startsBlock(t)) {
+				s, ok := strings.CutPrefix(strings.TrimSpace(lines[i]), ">")
+				if !ok {
 					break
 				}
-				para = append(para, lines[i])
+				lines[i] = strings.TrimPrefix(s, " ")
+			}
+			b.WriteString("<blockquote>\n")
+			r.blocks(lines[start:i], depth+1)
+			b.WriteString("</blockquote>\n")
+		case listMarker(trimmed) != "" && depth < MaxNesting:
+			i = r.list(lines, i, depth)
+		default:
+			start := i
+			for ; i < len(lines); i++ {
+				t := strings.TrimSpace(lines[i])
+				if t == "" || (i > start && startsBlock(t)) {
+					break
+				}
 			}
 			b.WriteString("<p>")
-			for k, l := range para {
-				if k > 0 {
-					if strings.HasSuffix(para[k-1], "  ") {
+			for k := start; k < i; k++ {
+				if k > start {
+					if strings.HasSuffix(lines[k-1], "  ") {
 						b.WriteString("<br>\n")
 					} else {
 						b.WriteString("\n")
 					}
 				}
-				inline(b, strings.TrimSpace(l))
+				r.inline(strings.TrimSpace(lines[k]))
 			}
 			b.WriteString("</p>\n")
 		}
@@ -160,35 +215,36 @@ func itemText(t string) string {
 	return strings.TrimSpace(t[i+1:])
 }
 
-// renderList renders consecutive items of one list; indented lines below an
-// item (two or more spaces) form a nested block of that item.
-func renderList(b *strings.Builder, lines []string, i int) int {
+func indentOf(l string) int { return len(l) - len(strings.TrimLeft(l, " \t")) }
+
+// list renders consecutive items of one list starting at lines[i] and
+// returns the index after it; indented lines below an item (two or more
+// spaces) form a nested block of that item.
+func (r *renderer) list(lines []string, i, depth int) int {
+	b := &r.b
 	kind := listMarker(strings.TrimSpace(lines[i]))
-	indent := len(lines[i]) - len(strings.TrimLeft(lines[i], " \t"))
+	indent := indentOf(lines[i])
 	b.WriteString("<" + kind + ">\n")
-	for i < len(lines) {
+	for i < len(lines) && !r.stopped() {
 		t := strings.TrimSpace(lines[i])
-		ind := len(lines[i]) - len(strings.TrimLeft(lines[i], " \t"))
-		if t == "" || ind != indent || listMarker(t) != kind {
+		if t == "" || indentOf(lines[i]) != indent || listMarker(t) != kind {
 			break
 		}
 		b.WriteString("<li>")
-		inline(b, itemText(t))
+		r.inline(itemText(t))
 		i++
-		var nested []string
-		for i < len(lines) {
+		start := i
+		for ; i < len(lines); i++ {
 			l := lines[i]
-			lt := strings.TrimSpace(l)
-			li := len(l) - len(strings.TrimLeft(l, " \t"))
-			if lt == "" || li <= indent {
-				break
+			li := indentOf(l)
+			if li == len(l) || li <= indent {
+				break // blank, or not indented below the item
 			}
-			nested = append(nested, l[min(li, indent+2):])
-			i++
+			lines[i] = l[min(li, indent+2):]
 		}
-		if len(nested) > 0 {
+		if i > start {
 			b.WriteString("\n")
-			renderBlocks(b, nested)
+			r.blocks(lines[start:i], depth+1)
 		}
 		b.WriteString("</li>\n")
 	}
@@ -196,98 +252,168 @@ func renderList(b *strings.Builder, lines []string, i int) int {
 	return i
 }
 
-// inline renders emphasis, code spans and links within one block.
-func inline(b *strings.Builder, s string) {
-	for len(s) > 0 {
+// escapable are the characters a backslash makes literal.
+const escapable = "\\`*_[]()<>#+-.!"
+
+// span is one line of inline text with what the link parser needs,
+// computed once in linear time so that no '[' triggers a scan of the rest
+// of the line (150 KB of '[' once took 7.6 s, quadratic).
+type span struct {
+	s string
+	// closer[k], for a '[' at k, is the index of its matching ']', -1 if
+	// none. Escaped brackets do not count.
+	closer []int32
+	// paren[k] is the index of the first ')' at or after k, -1 if none.
+	paren []int32
+}
+
+func newSpan(s string) *span {
+	sp := &span{s: s}
+	if strings.IndexByte(s, '[') < 0 {
+		return sp
+	}
+	sp.closer = make([]int32, len(s))
+	sp.paren = make([]int32, len(s)+1)
+	var open []int32
+	for k := 0; k < len(s); k++ {
+		sp.closer[k] = -1
+		switch s[k] {
+		case '\\':
+			if k+1 < len(s) && strings.IndexByte(escapable, s[k+1]) >= 0 {
+				k++
+				sp.closer[k] = -1
+			}
+		case '[':
+			open = append(open, int32(k))
+		case ']':
+			if n := len(open); n > 0 {
+				sp.closer[open[n-1]] = int32(k)
+				open = open[:n-1]
+			}
+		}
+	}
+	next := int32(-1)
+	sp.paren[len(s)] = -1
+	for k := len(s) - 1; k >= 0; k-- {
+		if s[k] == ')' {
+			next = int32(k)
+		}
+		sp.paren[k] = next
+	}
+	return sp
+}
+
+// link reports the link starting with the '[' at k and ending before hi:
+// its text is s[k+1:textEnd], its target s[textEnd+2:end].
+func (sp *span) link(k, hi int) (textEnd, end int, ok bool) {
+	if sp.closer == nil {
+		return 0, 0, false
+	}
+	j := int(sp.closer[k])
+	if j < 0 || j+2 >= hi || sp.s[j+1] != '(' {
+		return 0, 0, false
+	}
+	e := int(sp.paren[j+2])
+	if e < 0 || e >= hi {
+		return 0, 0, false
+	}
+	return j, e, true
+}
+
+// inline renders emphasis, code spans and links within one line.
+func (r *renderer) inline(s string) {
+	r.spans(newSpan(s), 0, len(s), 0)
+}
+
+// spans renders sp.s[lo:hi] inside depth inline spans.
+func (r *renderer) spans(sp *span, lo, hi, depth int) {
+	b := &r.b
+	s := sp.s
+	if depth >= MaxNesting {
+		b.WriteString(html.EscapeString(s[lo:hi]))
+		return
+	}
+	for i := lo; i < hi && !r.stopped(); {
+		c := s[i]
 		switch {
-		case s[0] == '\\' && len(s) > 1 && strings.ContainsRune("\\`*_[]()<>#+-.!", rune(s[1])):
-			b.WriteString(html.EscapeString(s[1:2]))
-			s = s[2:]
+		case c == '\\' && i+1 < hi && strings.IndexByte(escapable, s[i+1]) >= 0:
+			b.WriteString(html.EscapeString(s[i+1 : i+2]))
+			i += 2
 			continue
-		case s[0] == '`':
-			if end := strings.IndexByte(s[1:], '`'); end >= 0 {
+		case c == '`':
+			if end := strings.IndexByte(s[i+1:hi], '`'); end >= 0 {
 				b.WriteString("<code>")
-				b.WriteString(html.EscapeString(s[1 : 1+end]))
+				b.WriteString(html.EscapeString(s[i+1 : i+1+end]))
 				b.WriteString("</code>")
-				s = s[end+2:]
+				i += end + 2
 				continue
 			}
-		case strings.HasPrefix(s, "**") || strings.HasPrefix(s, "__"):
-			if end := strings.Index(s[2:], s[:2]); end > 0 {
+		case i+1 < hi && (s[i:i+2] == "**" || s[i:i+2] == "__"):
+			// A failed search scans only what has no closing marker, so
+			// at most twice per line.
+			if end := strings.Index(s[i+2:hi], s[i:i+2]); end > 0 {
 				b.WriteString("<strong>")
-				inline(b, s[2:2+end])
+				r.spans(sp, i+2, i+2+end, depth+1)
 				b.WriteString("</strong>")
-				s = s[end+4:]
+				i += end + 4
 				continue
 			}
-		case s[0] == '*' || s[0] == '_':
-			if end := strings.IndexByte(s[1:], s[0]); end > 0 && s[1] != ' ' {
-				b.WriteString("<em>")
-				inline(b, s[1:1+end])
-				b.WriteString("</em>")
-				s = s[end+2:]
-				continue
+		case c == '*' || c == '_':
+			// The search stops at the next marker of the same kind, so
+			// the scans of one line add up to its length.
+			if i+1 < hi && s[i+1] != ' ' {
+				if end := strings.IndexByte(s[i+1:hi], c); end > 0 {
+					b.WriteString("<em>")
+					r.spans(sp, i+1, i+1+end, depth+1)
+					b.WriteString("</em>")
+					i += end + 2
+					continue
+				}
 			}
-		case s[0] == '[':
-			if text, target, rest, ok := parseLink(s); ok {
+		case c == '[':
+			if textEnd, end, ok := sp.link(i, hi); ok {
+				target := strings.TrimSpace(s[textEnd+2 : end])
 				if href, safe := safeURL(target); safe {
 					b.WriteString(`<a href="`)
 					b.WriteString(html.EscapeString(href))
 					b.WriteString(`" rel="noopener noreferrer" target="_blank">`)
-					inline(b, text)
+					r.spans(sp, i+1, textEnd, depth+1)
 					b.WriteString("</a>")
 				} else {
-					inline(b, text)
+					r.spans(sp, i+1, textEnd, depth+1)
 				}
-				s = rest
+				i = end + 1
 				continue
 			}
-		case s[0] == '<':
-			if end := strings.IndexByte(s, '>'); end > 0 {
-				target := s[1:end]
-				if u, err := url.Parse(target); err == nil && (u.Scheme == "http" || u.Scheme == "https") && !strings.ContainsAny(target, " <") {
+		case c == '<':
+			// An autolink target has no space or '<', so the scan stops
+			// at the next '<' and the scans of one line add up to its
+			// length.
+			end := i + 1
+			for end < hi && s[end] != '>' && s[end] != '<' && s[end] != ' ' {
+				end++
+			}
+			if end < hi && s[end] == '>' {
+				target := s[i+1 : end]
+				if u, err := url.Parse(target); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 					b.WriteString(`<a href="`)
 					b.WriteString(html.EscapeString(target))
 					b.WriteString(`" rel="noopener noreferrer" target="_blank">`)
 					b.WriteString(html.EscapeString(target))
 					b.WriteString("</a>")
-					s = s[end+1:]
+					i = end + 1
 					continue
 				}
 			}
 		}
 		// Plain text up to the next special character.
-		n := 1
-		for n < len(s) && !strings.ContainsRune("\\`*_[<", rune(s[n])) {
+		n := i + 1
+		for n < hi && strings.IndexByte("\\`*_[<", s[n]) < 0 {
 			n++
 		}
-		b.WriteString(html.EscapeString(s[:n]))
-		s = s[n:]
+		b.WriteString(html.EscapeString(s[i:n]))
+		i = n
 	}
-}
-
-// parseLink parses "[text](target)" at the start of s.
-func parseLink(s string) (text, target, rest string, ok bool) {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '[':
-			depth++
-		case ']':
-			depth--
-			if depth == 0 {
-				if i+1 >= len(s) || s[i+1] != '(' {
-					return "", "", "", false
-				}
-				end := strings.IndexByte(s[i+2:], ')')
-				if end < 0 {
-					return "", "", "", false
-				}
-				return s[1:i], strings.TrimSpace(s[i+2 : i+2+end]), s[i+2+end+1:], true
-			}
-		}
-	}
-	return "", "", "", false
 }
 
 // safeURL allows http, https, mailto and scheme-less (relative) targets.
