@@ -42,7 +42,7 @@ func TestFix(t *testing.T) {
 	r := dashvet(t, dir, "-fix", "-format=json", "./app")
 	// The uncachedcall and rerunresource findings have no automatic fix,
 	// so they remain and the exit status is 1.
-	if r.code != 1 || !strings.Contains(r.stderr, "applied 1 fix") {
+	if r.code != 1 || !strings.Contains(r.stderr, "dashvet: applied 1 fix to 1 file\n") {
 		t.Fatalf("-fix: exit %d\nstderr:\n%s", r.code, r.stderr)
 	}
 	for _, w := range jsonWants(t, r.stdout) {

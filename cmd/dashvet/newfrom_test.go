@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,9 +105,16 @@ func TestNewFromRevUntracked(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
 	}
 	sameWants(t, "untracked file", jsonWants(t, r.stdout), []want{nw})
+	// The findings filtered out are counted, so that a gate with no new
+	// finding does not read as clean code.
+	hid := fmt.Sprintf("dashvet: -new-from-rev hid %d older findings", len(allWants(t, dir))-1)
+	if !strings.Contains(r.stderr, hid) {
+		t.Errorf("stderr does not say %q:\n%s", hid, r.stderr)
+	}
 
-	if r := dashvet(t, dir, "-new-from-rev=nosuchrev", "./..."); r.code != 2 || !strings.Contains(r.stderr, "nosuchrev") {
-		t.Errorf("bad revision: exit %d, want 2\n%s", r.code, r.stderr)
+	r = dashvet(t, dir, "-new-from-rev=nosuchrev", "./...")
+	if want := `dashvet: -new-from-rev: "nosuchrev" is not a commit`; r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Errorf("bad revision: exit %d, want 2 and %q\n%s", r.code, want, r.stderr)
 	}
 }
 

@@ -56,10 +56,13 @@ func run(ctx context.Context, env *Env, o options, patterns, analyzerArgs []stri
 			return strings.HasSuffix(f.Pos.File, "_test.go")
 		})
 	}
+	hidden := 0
 	if scope != nil {
+		before := len(findings)
 		findings = slices.DeleteFunc(findings, func(f report.Finding) bool {
 			return !scope.Contains(f.Pos.File, f.Pos.Line)
 		})
+		hidden = before - len(findings)
 	}
 
 	code := ExitClean
@@ -85,6 +88,13 @@ func run(ctx context.Context, env *Env, o options, patterns, analyzerArgs []stri
 	if err := write(ctx, env, o, req, analyzers, findings, res, src); err != nil {
 		fmt.Fprintf(env.Stderr, "dashvet: writing output: %v\n", err)
 		return ExitError
+	}
+	if hidden > 0 {
+		// Without this, a gate that filtered out every old finding reads
+		// "no findings", as if the code were clean. On stderr, so that
+		// the machine-readable formats stay as they are.
+		fmt.Fprintf(env.Stderr, "dashvet: %s hid %s on lines not changed; run without it to see them\n",
+			scopeFlag(o), plural(hidden, "older finding"))
 	}
 	switch {
 	case len(res.errors) > 0 || code == ExitError:
@@ -235,11 +245,30 @@ func applyFixes(env *Env, diffOnly bool, findings []report.Finding) (left []repo
 		return findings, changed, false
 	}
 	if plan.Applied > 0 {
-		fmt.Fprintf(env.Stderr, "dashvet: applied %d fixes to %d files\n", plan.Applied, len(plan.Files))
+		fmt.Fprintf(env.Stderr, "dashvet: applied %s to %s\n", plural(plan.Applied, "fix"), plural(len(plan.Files), "file"))
 	}
 	return left, changed, ok
 }
 
 func sortedKeys(m map[string]fix.Change) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// scopeFlag names the flag that restricted the findings to new lines.
+func scopeFlag(o options) string {
+	if o.newFromPatch != "" {
+		return "-new-from-patch"
+	}
+	return "-new-from-rev"
+}
+
+// plural returns "1 fix", "2 fixes", "3 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "x") || strings.HasSuffix(noun, "s") {
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -30,7 +30,7 @@ func FromRev(ctx context.Context, dir, rev string) (*Scope, error) {
 	}
 	// Resolve rev first so a typo is reported as such, not as a diff error.
 	if _, err := git(ctx, root, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
-		return nil, fmt.Errorf("-new-from-rev: %q is not a commit in %s", rev, root)
+		return nil, fmt.Errorf("%q is not a commit in %s", rev, root)
 	}
 	// --no-ext-diff and --no-color keep user configuration from changing
 	// the format; -U0 lists exactly the changed lines; "--" separates the
