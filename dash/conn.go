@@ -18,7 +18,14 @@ const (
 	controlQueue    = 16               // error messages waiting to be written
 	maxMalformed    = 50               // bad messages tolerated per connection per malformedWindow
 	malformedWindow = time.Minute
-	closeDeadline   = 2 * time.Second // for the close handshake on shutdown
+	// rejectLogs is how many rejected messages of one connection are
+	// logged one by one per malformedWindow; the rest are counted and
+	// logged as one summary line, so a flood cannot flood the log.
+	rejectLogs = 5
+	// maxEchoed bounds the client-supplied text (a message type, a widget
+	// id) that goes back in an error message or into the log.
+	maxEchoed     = 256
+	closeDeadline = 2 * time.Second // for the close handshake on shutdown
 )
 
 // conn is one WebSocket connection attached to a session. It has two
@@ -52,6 +59,8 @@ type conn struct {
 	// the count starts over every malformedWindow.
 	malformed      int
 	malformedSince time.Time
+	unlogged       int    // rejections counted but not logged one by one
+	logID          string // the session's, once attached
 }
 
 func newConn(srv *server, ws *websocket.Conn) *conn {
@@ -134,7 +143,7 @@ func (c *conn) takeFrame() *frame {
 // sendError queues an error message for the client. If the queue is full
 // the client is not reading its errors anyway and the message is dropped.
 func (c *conn) sendError(ref string, err error) {
-	b, mErr := json.Marshal(errorMsg{Type: msgError, Error: err.Error(), Ref: ref})
+	b, mErr := json.Marshal(errorMsg{Type: msgError, Error: clip(err.Error()), Ref: clip(ref)})
 	if mErr != nil {
 		return
 	}
@@ -189,30 +198,41 @@ func (c *conn) writeLoop() {
 // readLoop dispatches client messages to sess until the connection ends.
 func (c *conn) readLoop(sess *session) {
 	defer c.cancel()
+	c.logID = sess.logID()
+	defer c.logUnlogged()
 	for {
 		typ, data, err := c.ws.Read(c.ctx)
 		if err != nil {
 			c.logReadEnd(err)
 			return
 		}
-		if typ != websocket.MessageText {
-			c.reject("", errors.New("binary messages are not part of the protocol"), len(data))
+		// Every kind of bad message counts toward the limit: binary
+		// frames and malformed JSON as much as well-formed nonsense.
+		ref, err := c.handle(sess, typ, data)
+		if err == nil {
 			continue
 		}
-		var m clientMsg
-		if err := json.Unmarshal(data, &m); err != nil {
-			c.reject("", fmt.Errorf("malformed message: %w", err), len(data))
-			continue
-		}
-		if err := c.dispatch(sess, &m); err != nil {
-			c.reject(m.Type, err, len(data))
-		}
+		c.reject(ref, err, len(data))
 		if c.malformed > maxMalformed {
-			c.srv.log.Warn("dash: closing a connection that keeps sending bad messages", "session", sess.logID())
+			c.srv.log.Warn("dash: closing a connection that keeps sending bad messages",
+				"session", c.logID, "bad_messages", c.malformed, "within", malformedWindow)
 			c.ws.Close(websocket.StatusPolicyViolation, "too many malformed messages")
 			return
 		}
 	}
+}
+
+// handle decodes and dispatches one message. It returns the message's type,
+// when it could be read, with the error that rejects the message.
+func (c *conn) handle(sess *session, typ websocket.MessageType, data []byte) (ref string, err error) {
+	if typ != websocket.MessageText {
+		return "", errors.New("binary messages are not part of the protocol")
+	}
+	var m clientMsg
+	if err := json.Unmarshal(data, &m); err != nil {
+		return "", fmt.Errorf("malformed message: %w", err)
+	}
+	return m.Type, c.dispatch(sess, &m)
 }
 
 func (c *conn) dispatch(s *session, m *clientMsg) error {
@@ -253,11 +273,34 @@ func (c *conn) dispatch(s *session, m *clientMsg) error {
 // messages are counted; a client that sends little else is cut off.
 func (c *conn) reject(ref string, err error, size int) {
 	if now := time.Now(); now.Sub(c.malformedSince) > malformedWindow {
+		c.logUnlogged()
 		c.malformed, c.malformedSince = 0, now
 	}
 	c.malformed++
-	c.srv.log.Warn("dash: rejected client message", "type", ref, "size", size, "err", err)
+	if c.malformed <= rejectLogs {
+		c.srv.log.Warn("dash: rejected client message", "session", c.logID, "type", clip(ref), "size", size, "err", clip(err.Error()))
+	} else {
+		c.unlogged++
+	}
 	c.sendError(ref, err)
+}
+
+// logUnlogged writes the summary line for the rejections not logged one by
+// one.
+func (c *conn) logUnlogged() {
+	if c.unlogged == 0 {
+		return
+	}
+	c.srv.log.Warn("dash: more client messages rejected (not logged one by one)", "session", c.logID, "count", c.unlogged)
+	c.unlogged = 0
+}
+
+// clip shortens client-supplied text for the log and for error messages.
+func clip(s string) string {
+	if len(s) <= maxEchoed {
+		return s
+	}
+	return s[:maxEchoed] + "…"
 }
 
 func (c *conn) logReadEnd(err error) {
@@ -274,11 +317,21 @@ func (c *conn) logReadEnd(err error) {
 	}
 }
 
-// readHello reads the first message, which must be a hello.
-func readHello(ctx context.Context, ws *websocket.Conn) (*clientMsg, error) {
-	ctx, cancel := context.WithTimeout(ctx, helloTimeout)
-	defer cancel()
+// readHello reads the first message, which must be a hello within
+// timeout. A client that stays silent is closed with 1008 like one that
+// sends something else: a deadline on the read's context would drop the
+// TCP connection without a close frame.
+func readHello(ctx context.Context, ws *websocket.Conn, timeout time.Duration) (*clientMsg, error) {
+	timedOut := make(chan struct{})
+	t := time.AfterFunc(timeout, func() {
+		defer close(timedOut)
+		ws.Close(websocket.StatusPolicyViolation, "no hello in time")
+	})
 	typ, data, err := ws.Read(ctx)
+	if !t.Stop() {
+		<-timedOut // the close handshake is over; nothing outlives the handler
+		return nil, fmt.Errorf("no hello within %v", timeout)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading hello: %w", err)
 	}

@@ -43,6 +43,7 @@ type server struct {
 	cancel context.CancelFunc
 
 	flushInterval time.Duration
+	helloTimeout  time.Duration // tests shorten it
 	metrics       *serverMetrics
 
 	mu       sync.Mutex
@@ -64,6 +65,7 @@ func newServer(cfg Config, pages []*page) *server {
 		ctx:           ctx,
 		cancel:        cancel,
 		flushInterval: defaultFlushInterval,
+		helloTimeout:  helloTimeout,
 		sessions:      make(map[string]*session),
 		conns:         make(map[*conn]struct{}),
 	}
@@ -166,7 +168,7 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	defer srv.connWG.Done()
 
-	hello, err := readHello(srv.ctx, ws)
+	hello, err := readHello(srv.ctx, ws, srv.helloTimeout)
 	if err != nil {
 		srv.log.Warn("dash: websocket without a valid hello", "err", err)
 		ws.Close(websocket.StatusPolicyViolation, truncateReason(err.Error()))

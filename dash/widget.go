@@ -1,7 +1,9 @@
 package dash
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -80,7 +82,15 @@ func widget[T any](ui *UI, s widgetSpec[T]) T {
 		kind:     s.kind,
 		form:     ui.formID(),
 		fragment: ui.frag,
-		decode:   func(raw json.RawMessage) (any, error) { return decode(raw) },
+		decode: func(raw json.RawMessage) (any, error) {
+			// The client never sends null; encoding/json would decode it
+			// as a no-op, making it the zero value (a slider at 0, whatever
+			// its range).
+			if string(bytes.TrimSpace(raw)) == "null" {
+				return nil, errNullValue
+			}
+			return decode(raw)
+		},
 		onChange: s.cfg.onChange,
 		current:  v,
 	}
@@ -215,3 +225,6 @@ func decodeString(maxLen int) func(json.RawMessage) (string, error) {
 		return s, nil
 	}
 }
+
+// errNullValue rejects a null sent as a widget's value.
+var errNullValue = errors.New("null is not a value for this widget")
