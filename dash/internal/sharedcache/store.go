@@ -150,7 +150,7 @@ func Open(cfg Config) (*Store, error) {
 		closed:    make(chan struct{}),
 		done:      make(chan struct{}),
 	}
-	s.ps = s.rdb.Subscribe(context.Background())
+	s.ps = s.rdb.Subscribe(context.Background(), channel)
 	go s.listen()
 	return s, nil
 }
