@@ -31,6 +31,7 @@ func (f optionFunc) applyOption(c *Config) { f(c) }
 type Config struct {
 	Server ServerConfig
 	Theme  ThemeConfig
+	Cache  CacheConfig  // [cache]: the Redis server of shared caches
 	Logger *slog.Logger `toml:"-"`
 
 	// routes are extra handlers mounted next to the app (such as
@@ -253,6 +254,11 @@ func (a *App) serve(ctx context.Context, cfg Config, ln net.Listener) error {
 		log = slog.Default()
 		cfg.Logger = log
 	}
+	stopShared, err := startSharedStore(cfg.Cache, log)
+	if err != nil {
+		return err
+	}
+	defer stopShared()
 	srv := a.newServer(cfg)
 	if ln == nil {
 		addr := net.JoinHostPort(cfg.Server.Address, strconv.Itoa(cfg.Server.Port))

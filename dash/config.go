@@ -256,7 +256,7 @@ func parseFlags(cfg *Config, args []string) error {
 				continue
 			}
 		}
-		if !strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.") {
+		if !strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.") && !strings.HasPrefix(name, "cache.") {
 			continue // the app's own flag
 		}
 		name, value, hasValue := strings.Cut(name, "=")
@@ -293,7 +293,7 @@ func AppArgs(args []string) []string {
 		if !ok {
 			name, ok = strings.CutPrefix(arg, "-")
 		}
-		if !ok || (!strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.")) {
+		if !ok || (!strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.") && !strings.HasPrefix(name, "cache.")) {
 			out = append(out, arg)
 			continue
 		}
