@@ -317,11 +317,9 @@ func TestAbuseUploadMemoryBudget(t *testing.T) {
 			}
 		}
 		ui.Text(fmt.Sprintf("%d files, %d spooled", len(fs), spooled))
-	}, WithConfig(func() Config {
-		cfg := DefaultConfig()
-		cfg.Server.MaxUploadMemory = budget
-		return cfg
-	}()))
+	}, optionFunc(func(c *Config) {
+		c.Server.MaxUploadMemory = budget
+	}))
 	file := strings.Repeat("x", 1<<20)
 	var files [][2]string
 	for i := range 10 {
@@ -360,11 +358,9 @@ func TestAbuseSessionUploadCap(t *testing.T) {
 	hs, _ := startPage(t, func(ui *UI) {
 		a, b := ui.FileUploader("a"), ui.FileUploader("b")
 		ui.Text(fmt.Sprintf("a=%d b=%d", len(a), len(b)))
-	}, WithConfig(func() Config {
-		cfg := DefaultConfig()
-		cfg.Server.MaxSessionUploads = 3 << 20
-		return cfg
-	}()))
+	}, optionFunc(func(c *Config) {
+		c.Server.MaxSessionUploads = 3 << 20
+	}))
 	c := dial(t, hs, "", "/")
 	els := c.waitText("a=0 b=0")
 	a, b := widgetID(t, els, kindFileUploader, "a"), widgetID(t, els, kindFileUploader, "b")
@@ -556,5 +552,87 @@ func TestAbuseSlowUploadsDoNotHoldShutdown(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("slow uploads held shutdown for %v", d)
+	}
+}
+
+// TestHostPolicy checks which Host headers are served.
+func TestHostPolicy(t *testing.T) {
+	cfg := DefaultConfig().Server
+	cfg.Address = "dash-box"
+	cfg.AllowedHosts = []string{"dash.example.com", "*.corp.example", "proxy.example:8443"}
+	p := newHostPolicy(cfg)
+	for host, want := range map[string]bool{
+		"127.0.0.1:8501":         true,
+		"[::1]:8501":             true,
+		"10.1.2.3":               true, // IP literals cannot be rebound
+		"localhost:8501":         true,
+		"LOCALHOST.":             true,
+		"app.localhost":          true,
+		"dash-box:8501":          true, // the bound name
+		"dash.example.com":       true,
+		"Dash.Example.Com:443":   true,
+		"a.b.corp.example":       true,
+		"corp.example":           false, // "*." is for subdomains
+		"proxy.example:8443":     true,
+		"proxy.example:80":       false,
+		"evil.example":           false,
+		"localhost.evil.example": false,
+		"dash.example.com.evil":  false,
+		"":                       false,
+	} {
+		if got := p.allows(host); got != want {
+			t.Errorf("allows(%q) = %v, want %v", host, got, want)
+		}
+	}
+	if !newHostPolicy(ServerConfig{AllowedHosts: []string{"*"}}).allows("anything.example") {
+		t.Errorf(`"*" does not allow every host`)
+	}
+}
+
+// TestAbuseDNSRebinding requests the page, the WebSocket and an upload
+// with a foreign Host, as a page that rebound its own domain to 127.0.0.1
+// would: all are refused with 421, and the log says, once, how to allow a
+// proxy's host.
+func TestAbuseDNSRebinding(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("secret") }, Logger(slog.New(logs)))
+	for range 3 {
+		req, _ := http.NewRequest("GET", hs.URL+"/", nil)
+		req.Host = "evil.example"
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("page for Host evil.example = %d, want 421", resp.StatusCode)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	_, resp, err := websocket.Dial(ctx, wsURL(hs), &websocket.DialOptions{Host: "evil.example:80"})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("WebSocket for Host evil.example: err %v, response %v; want 421", err, resp)
+	}
+	if n := logs.count("dash: refused a request for a host this server does not serve (DNS rebinding protection); " +
+		"if a reverse proxy forwards this name, allow it with --server.allowed-hosts (env DASH_SERVER_ALLOWED_HOSTS, dash.toml [server] allowed_hosts)"); n != 2 {
+		t.Errorf("%d log lines for two refused hosts, want 2 (one per host)", n)
+	}
+	// The health check answers any host; the app itself still works.
+	req, _ := http.NewRequest("GET", hs.URL+pathHealth, nil)
+	req.Host = "10-0-0-7.pods.cluster.local"
+	if resp, err := hs.Client().Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("health check with a pod's name: %v %v", resp, err)
+	}
+	dial(t, hs, "", "/").waitText("secret")
+
+	// An allowed host is served.
+	hs2, _ := startPage(t, func(ui *UI) { ui.Text("ok") }, optionFunc(func(c *Config) {
+		c.Server.AllowedHosts = []string{"dash.example.com"}
+	}))
+	req, _ = http.NewRequest("GET", hs2.URL+"/", nil)
+	req.Host = "dash.example.com"
+	if resp, err := hs2.Client().Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("page for an allowed host: %v %v", resp, err)
 	}
 }

@@ -47,6 +47,7 @@ type server struct {
 	cancelReqs context.CancelFunc
 
 	flushInterval time.Duration
+	hosts         *hostPolicy
 	helloTimeout  time.Duration // tests shorten it
 	uploadGrace   time.Duration // before UploadMinRate applies; tests shorten it
 	metrics       *serverMetrics
@@ -70,6 +71,7 @@ func newServer(cfg Config, pages []*page) *server {
 		ctx:           ctx,
 		cancel:        cancel,
 		flushInterval: defaultFlushInterval,
+		hosts:         newHostPolicy(cfg.Server),
 		helloTimeout:  helloTimeout,
 		uploadGrace:   uploadGrace,
 		sessions:      make(map[string]*session),
@@ -98,7 +100,14 @@ func newServer(cfg Config, pages []*page) *server {
 	return srv
 }
 
-func (srv *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { srv.mux.ServeHTTP(w, r) }
+func (srv *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The health check answers any Host: probes address pods by IP or by
+	// names of their own, and it reveals nothing.
+	if r.URL.Path != pathHealth && !srv.checkHost(w, r) {
+		return
+	}
+	srv.mux.ServeHTTP(w, r)
+}
 
 func (srv *server) lookupPage(path string) *page { return srv.byPath[path] }
 
