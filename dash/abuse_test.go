@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -634,5 +635,132 @@ func TestAbuseDNSRebinding(t *testing.T) {
 	req.Host = "dash.example.com"
 	if resp, err := hs2.Client().Do(req); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("page for an allowed host: %v %v", resp, err)
+	}
+}
+
+// helloAs opens a WebSocket as the client xff names (through a trusted
+// proxy), says hello and returns the connection with the first message's
+// type, or with the close error when the server refused the session.
+func helloAs(t *testing.T, hs *httptest.Server, xff, session string) (*websocket.Conn, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, wsURL(hs), &websocket.DialOptions{HTTPHeader: http.Header{"X-Forwarded-For": {xff}}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { ws.CloseNow() })
+	hello, _ := json.Marshal(map[string]string{"type": "hello", "session": session, "page": "/"})
+	if err := ws.Write(ctx, websocket.MessageText, hello); err != nil {
+		t.Fatalf("hello: %v", err)
+	}
+	_, b, err := ws.Read(ctx)
+	if err != nil {
+		return ws, "", err
+	}
+	var m struct{ Type, Session string }
+	json.Unmarshal(b, &m)
+	return ws, m.Session, nil
+}
+
+// TestAbuseOneClientCannotLockOthersOut has one client open sessions until
+// it is refused: it gets 1013 with a "server busy, retry in N s" reason the
+// page shows, while another client still gets a session; a client making
+// room loses its own oldest disconnected session, not someone else's.
+func TestAbuseOneClientCannotLockOthersOut(t *testing.T) {
+	logs := newLogCounter()
+	hs, srv := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)), optionFunc(func(c *Config) {
+		c.Server.MaxSessions = 10
+		c.Server.MaxSessionsPerClient = 3
+		c.Server.TrustedProxies = []string{"127.0.0.1", "::1"}
+	}))
+	const attacker, honest = "203.0.113.9", "198.51.100.7"
+	honestWS, honestID, err := helloAs(t, hs, honest, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	honestWS.Close(websocket.StatusNormalClosure, "") // detached, within its TTL
+	var held []*websocket.Conn
+	for range 3 {
+		ws, _, err := helloAs(t, hs, attacker, "")
+		if err != nil {
+			t.Fatalf("session within the client's limit refused: %v", err)
+		}
+		held = append(held, ws)
+	}
+	for range 5 {
+		_, _, err := helloAs(t, hs, attacker, "")
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.StatusTryAgainLater || !strings.HasPrefix(ce.Reason, "server busy, retry in ") {
+			t.Fatalf("a session beyond the client's limit: %v, want 1013 with a retry time", err)
+		}
+	}
+	if n := logs.count("dash: refusing a session: the client holds too many (server.max-sessions-per-client); " +
+		"if every client reaches dash through one reverse proxy, list it in server.trusted-proxies so that clients are told apart"); n != 1 {
+		t.Errorf("%d warnings for five refusals of one client, want 1", n)
+	}
+	// Another client is served, and the honest detached session survived.
+	if _, id, err := helloAs(t, hs, honest, honestID); err != nil || id != honestID {
+		t.Errorf("the honest client's session: %q, %v; want it resumed", id, err)
+	}
+	// The attacker makes room by leaving one session: its next session
+	// evicts that one, its own.
+	held[0].Close(websocket.StatusNormalClosure, "")
+	waitFor(t, "the session to detach", func() bool {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		for _, s := range srv.sessions {
+			if s.client == attacker && s.isDetached() {
+				return true
+			}
+		}
+		return false
+	})
+	if _, _, err := helloAs(t, hs, attacker, ""); err != nil {
+		t.Errorf("a session after leaving one: %v", err)
+	}
+	if n := srv.sessionCount(); n != 4 {
+		t.Errorf("%d sessions, want 4 (three of the attacker, one honest)", n)
+	}
+}
+
+// TestForwardedForIgnoredWithoutTrustedProxies spoofs X-Forwarded-For from
+// a peer that is not a trusted proxy: the header is ignored, so a client
+// cannot escape its limit by naming other addresses.
+func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, optionFunc(func(c *Config) { c.Server.MaxSessionsPerClient = 2 }))
+	for i := range 2 {
+		if _, _, err := helloAs(t, hs, fmt.Sprintf("192.0.2.%d", i), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err := helloAs(t, hs, "192.0.2.99", "")
+	if websocket.CloseStatus(err) != websocket.StatusTryAgainLater {
+		t.Errorf("a third session with a spoofed X-Forwarded-For: %v, want 1013", err)
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	proxies := newProxySet([]string{"10.0.0.0/8", "::1"})
+	for _, tc := range []struct{ remote, xff, want string }{
+		{"192.0.2.1:5000", "", "192.0.2.1"},
+		{"192.0.2.1:5000", "198.51.100.1", "192.0.2.1"},                      // not a proxy: header ignored
+		{"10.0.0.5:5000", "198.51.100.1", "198.51.100.1"},                    // trusted proxy
+		{"10.0.0.5:5000", "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"}, // rightmost untrusted
+		{"10.0.0.5:5000", "garbage, 198.51.100.1", "198.51.100.1"},
+		{"10.0.0.5:5000", "198.51.100.1, garbage", "10.0.0.5"}, // a garbled hop: stop
+		{"10.0.0.5:5000", "", "10.0.0.5"},
+		{"[::1]:5000", "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"}, // IPv6 by /64
+		{"[2001:db8::1]:5000", "", "2001:db8::/64"},
+		{"[::ffff:192.0.2.7]:5000", "", "192.0.2.7"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tc.remote
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if got := clientKey(r, proxies); got != tc.want {
+			t.Errorf("clientKey(%s, XFF %q) = %q, want %q", tc.remote, tc.xff, got, tc.want)
+		}
 	}
 }

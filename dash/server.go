@@ -48,6 +48,8 @@ type server struct {
 
 	flushInterval time.Duration
 	hosts         *hostPolicy
+	proxies       proxySet // trusted reverse proxies, for clientKey
+	refusals      refusalLog
 	helloTimeout  time.Duration // tests shorten it
 	uploadGrace   time.Duration // before UploadMinRate applies; tests shorten it
 	metrics       *serverMetrics
@@ -72,6 +74,7 @@ func newServer(cfg Config, pages []*page) *server {
 		cancel:        cancel,
 		flushInterval: defaultFlushInterval,
 		hosts:         newHostPolicy(cfg.Server),
+		proxies:       newProxySet(cfg.Server.TrustedProxies),
 		helloTimeout:  helloTimeout,
 		uploadGrace:   uploadGrace,
 		sessions:      make(map[string]*session),
@@ -192,9 +195,12 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	c := newConn(srv, ws)
 	defer c.cancel()
-	sess, resumed, previous, err := srv.openSession(hello.Session, hello.Page, c)
+	client := clientKey(r, srv.proxies)
+	sess, resumed, previous, err := srv.openSession(hello.Session, hello.Page, c, client)
 	if err != nil {
-		srv.log.Warn("dash: refusing a session", "err", err)
+		srv.logRefused(client, err)
+		// The browser shows the reason ("server busy, retry in 30 s") and
+		// retries then, instead of reconnecting in a loop.
 		ws.Close(websocket.StatusTryAgainLater, truncateReason(err.Error()))
 		return
 	}
@@ -272,7 +278,7 @@ func (srv *server) pageInfos() []pageInfo {
 // openSession resumes the session with id if it exists, or starts a new
 // one, and attaches c to it. The lookup and the attach happen under srv.mu
 // so an expiring session cannot be removed in between.
-func (srv *server) openSession(id, pagePath string, c *conn) (s *session, resumed bool, previous *conn, err error) {
+func (srv *server) openSession(id, pagePath string, c *conn, client string) (s *session, resumed bool, previous *conn, err error) {
 	if srv.lookupPage(pagePath) == nil {
 		pagePath = srv.pages[0].path
 	}
@@ -284,37 +290,14 @@ func (srv *server) openSession(id, pagePath string, c *conn) (s *session, resume
 		s.mu.Unlock()
 		return s, true, s.attach(c), nil
 	}
-	if max := srv.cfg.Server.MaxSessions; max > 0 && len(srv.sessions) >= max {
-		if !srv.evictOldestDetachedLocked() {
-			return nil, false, nil, errBusy
-		}
+	if err := srv.makeRoomLocked(client); err != nil {
+		return nil, false, nil, err
 	}
 	s = newSession(newSessionID(), srv, pagePath)
+	s.client = client
 	srv.sessions[s.id] = s
 	s.attach(c)
 	return s, false, nil, nil
-}
-
-// evictOldestDetachedLocked drops the session that has been disconnected
-// longest, to make room for a new one.
-func (srv *server) evictOldestDetachedLocked() bool {
-	var oldest *session
-	var at time.Time
-	for _, s := range srv.sessions {
-		s.mu.Lock()
-		detached, t := s.conn == nil, s.detachAt
-		s.mu.Unlock()
-		if detached && (oldest == nil || t.Before(at)) {
-			oldest, at = s, t
-		}
-	}
-	if oldest == nil {
-		return false
-	}
-	oldest.stopExpiry()
-	delete(srv.sessions, oldest.id)
-	oldest.releaseUploads()
-	return true
 }
 
 // expireFunc returns the callback that removes s when its TTL passes

@@ -48,6 +48,7 @@ type session struct {
 	expiry      *time.Timer
 
 	uploading atomic.Int64 // bytes of uploads being received, for MaxSessionUploads
+	client    string       // clientKey of the connection that started it, for MaxSessionsPerClient
 }
 
 // logID identifies the session in logs. The full id is a bearer token for
