@@ -244,8 +244,14 @@ func (a *App) newServer(cfg Config) *server {
 }
 
 // Run loads the configuration, serves the app and blocks until SIGINT or
-// SIGTERM, then shuts down gracefully.
+// SIGTERM, then shuts down gracefully. Asked for help (-h, --help), it
+// prints the settings it reads (ConfigUsage) to stdout and returns nil
+// without serving.
 func (a *App) Run() error {
+	if helpRequested(os.Args[1:]) {
+		writeHelp(os.Stdout, os.Args[0])
+		return nil
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
