@@ -466,7 +466,7 @@
     setTimeout(go, 150);
   }
 
-  // Renderers in other scripts (elements2.js) use these helpers. They
+  // Renderers in other scripts (elements.js) use these helpers. They
   // register when they load; start waits for the document so every script
   // has loaded before the first render.
   window.dash = {
