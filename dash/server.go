@@ -282,9 +282,11 @@ func (srv *server) openSession(id, pagePath string, c *conn, client string) (s *
 	if srv.lookupPage(pagePath) == nil {
 		pagePath = srv.pages[0].path
 	}
+	shared := srv.loadSharedSession(id) // nil without shared sessions; read before the lock
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	if s = srv.sessions[id]; s != nil && id != "" {
+		s.restoreShared(shared)
 		s.mu.Lock()
 		s.page = pagePath
 		s.mu.Unlock()
@@ -293,7 +295,17 @@ func (srv *server) openSession(id, pagePath string, c *conn, client string) (s *
 	if err := srv.makeRoomLocked(client); err != nil {
 		return nil, false, nil, err
 	}
+	if shared != nil {
+		// Run on another replica, or on this one before a restart.
+		s = newSession(id, srv, pagePath)
+		s.client = client
+		srv.prepareShared(s)
+		s.restoreShared(shared)
+		srv.sessions[s.id] = s
+		return s, true, s.attach(c), nil
+	}
 	s = newSession(newSessionID(), srv, pagePath)
+	srv.prepareShared(s)
 	s.client = client
 	srv.sessions[s.id] = s
 	s.attach(c)
