@@ -318,9 +318,7 @@ func TestAbuseUploadMemoryBudget(t *testing.T) {
 			}
 		}
 		ui.Text(fmt.Sprintf("%d files, %d spooled", len(fs), spooled))
-	}, optionFunc(func(c *Config) {
-		c.Server.MaxUploadMemory = budget
-	}))
+	}, MaxUploadMemory(budget))
 	file := strings.Repeat("x", 1<<20)
 	var files [][2]string
 	for i := range 10 {
@@ -359,9 +357,7 @@ func TestAbuseSessionUploadCap(t *testing.T) {
 	hs, _ := startPage(t, func(ui *UI) {
 		a, b := ui.FileUploader("a"), ui.FileUploader("b")
 		ui.Text(fmt.Sprintf("a=%d b=%d", len(a), len(b)))
-	}, optionFunc(func(c *Config) {
-		c.Server.MaxSessionUploads = 3 << 20
-	}))
+	}, MaxSessionUploads(3<<20))
 	c := dial(t, hs, "", "/")
 	els := c.waitText("a=0 b=0")
 	a, b := widgetID(t, els, kindFileUploader, "a"), widgetID(t, els, kindFileUploader, "b")
@@ -628,9 +624,7 @@ func TestAbuseDNSRebinding(t *testing.T) {
 	dial(t, hs, "", "/").waitText("secret")
 
 	// An allowed host is served.
-	hs2, _ := startPage(t, func(ui *UI) { ui.Text("ok") }, optionFunc(func(c *Config) {
-		c.Server.AllowedHosts = []string{"dash.example.com"}
-	}))
+	hs2, _ := startPage(t, func(ui *UI) { ui.Text("ok") }, AllowedHosts("dash.example.com"))
 	req, _ = http.NewRequest("GET", hs2.URL+"/", nil)
 	req.Host = "dash.example.com"
 	if resp, err := hs2.Client().Do(req); err != nil || resp.StatusCode != http.StatusOK {
@@ -669,11 +663,8 @@ func helloAs(t *testing.T, hs *httptest.Server, xff, session string) (*websocket
 // room loses its own oldest disconnected session, not someone else's.
 func TestAbuseOneClientCannotLockOthersOut(t *testing.T) {
 	logs := newLogCounter()
-	hs, srv := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)), optionFunc(func(c *Config) {
-		c.Server.MaxSessions = 10
-		c.Server.MaxSessionsPerClient = 3
-		c.Server.TrustedProxies = []string{"127.0.0.1", "::1"}
-	}))
+	hs, srv := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)),
+		MaxSessions(10), MaxSessionsPerClient(3), TrustedProxies("127.0.0.1", "::1"))
 	const attacker, honest = "203.0.113.9", "198.51.100.7"
 	honestWS, honestID, err := helloAs(t, hs, honest, "")
 	if err != nil {
@@ -728,7 +719,7 @@ func TestAbuseOneClientCannotLockOthersOut(t *testing.T) {
 // a peer that is not a trusted proxy: the header is ignored, so a client
 // cannot escape its limit by naming other addresses.
 func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
-	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, optionFunc(func(c *Config) { c.Server.MaxSessionsPerClient = 2 }))
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, MaxSessionsPerClient(2))
 	for i := range 2 {
 		if _, _, err := helloAs(t, hs, fmt.Sprintf("192.0.2.%d", i), ""); err != nil {
 			t.Fatal(err)
