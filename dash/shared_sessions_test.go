@@ -165,3 +165,46 @@ func TestSessionSnapshotRejectsDamage(t *testing.T) {
 		}
 	}
 }
+
+// Redis down: sessions keep working in memory, and are shared again once
+// it is back.
+func TestSharedSessionsSurviveRedisOutage(t *testing.T) {
+	srv := redistest.Start(t)
+	cfg := SharedStoreConfig{RetryAfter: 50 * time.Millisecond, Timeout: 200 * time.Millisecond}
+	hsA, _ := startPage(t, counterApp, SharedSessions(openStore(t, srv.URL(), cfg)))
+	hsB, _ := startPage(t, counterApp, SharedSessions(openStore(t, srv.URL(), cfg)))
+	a := dial(t, hsA, "", "/")
+	els := a.waitText("n=0 count=0 marks=[]")
+	inc := widgetID(t, els, kindButton, "inc")
+
+	srv.Kill()
+	a.click(inc)
+	a.waitText("n=0 count=1 marks=[1]")
+	a.click(inc)
+	a.waitText("n=0 count=2 marks=[1 2]")
+
+	srv.Restart() // empty: nothing of the session survived in Redis
+	// Runs save again once the store has noticed Redis is back.
+	for i := 3; ; i++ {
+		a.click(inc)
+		a.waitText(fmt.Sprintf("n=0 count=%d", i) + " marks=" + fmt.Sprint(seq(i)))
+		b := dial(t, hsB, a.welcome.Session, "/")
+		if b.welcome.Resumed {
+			b.waitText(fmt.Sprintf("n=0 count=%d", i) + " marks=" + fmt.Sprint(seq(i)))
+			return
+		}
+		b.close()
+		if i > 200 {
+			t.Fatal("sessions never shared again after Redis came back")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
