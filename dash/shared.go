@@ -95,7 +95,8 @@ func SetSharedStore(s *SharedStore) { defaultShared.Store(s) }
 //   - concurrent misses of one key on any number of replicas run the
 //     function once (a lock in Redis; a replica that dies holding it
 //     blocks the others for at most SharedStoreConfig.LockTTL);
-//   - Forget and Clear reach every replica;
+//   - Forget and Clear reach every replica (during a Redis outage, once
+//     Redis answers again);
 //   - while Redis is down or slow the cache works local-only, logs a
 //     warning, counts it in /metrics, and resumes when Redis answers.
 //
@@ -288,7 +289,7 @@ func (t *sharedTier[K, V]) forget(key K) {
 	t.core.Forget(key)
 	if ns := t.namespace(); ns != nil {
 		if err := ns.Forget(context.Background(), wire.EncodeValue(t.kc, nil, key)); err != nil {
-			slog.Warn("dash: shared cache Forget reached this replica only", "cache", t.name, "err", err)
+			slog.Warn("dash: shared cache Forget reached this replica only for now", "cache", t.name, "err", err)
 		}
 	}
 }
@@ -297,7 +298,7 @@ func (t *sharedTier[K, V]) clear() {
 	t.core.Clear()
 	if ns := t.namespace(); ns != nil {
 		if err := ns.Clear(context.Background()); err != nil {
-			slog.Warn("dash: shared cache Clear reached this replica only", "cache", t.name, "err", err)
+			slog.Warn("dash: shared cache Clear reached this replica only for now", "cache", t.name, "err", err)
 		}
 	}
 }

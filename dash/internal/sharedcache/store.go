@@ -24,7 +24,8 @@
 //
 // Outage: every Redis error makes the Store "down" for RetryAfter; while
 // down, Fetch computes locally without a lock. The first Fetch after that
-// tries Redis again. Errors are logged once per outage and counted.
+// tries Redis again. Errors are logged once per outage and counted. Forget
+// and Clear that fail are remembered and replayed when Redis answers.
 package sharedcache
 
 import (
@@ -87,6 +88,7 @@ type Store struct {
 	listeners map[string]map[uint64]*Listener // by cache prefix
 	nextID    uint64
 	waiters   map[string]chan struct{} // by value key, closed on a notice
+	pending   map[*Cache]*pendingOps   // Forget and Clear that failed, replayed when Redis answers
 	closed    chan struct{}
 	done      chan struct{}
 	ps        *redis.PubSub
@@ -147,6 +149,7 @@ func Open(cfg Config) (*Store, error) {
 		log:       cfg.Logger,
 		listeners: make(map[string]map[uint64]*Listener),
 		waiters:   make(map[string]chan struct{}),
+		pending:   make(map[*Cache]*pendingOps),
 		closed:    make(chan struct{}),
 		done:      make(chan struct{}),
 	}
@@ -204,7 +207,66 @@ func (s *Store) ok() {
 	}
 	if s.down.CompareAndSwap(true, false) {
 		s.log.Info("dash: Redis answers again; shared caches resume", "addr", s.Addr())
+		go s.replay()
 	}
+}
+
+// pendingOps are one cache's invalidations that did not reach Redis.
+type pendingOps struct {
+	clear bool
+	keys  map[string][]byte
+}
+
+// maxPendingKeys bounds the Forgets remembered per cache during an outage;
+// beyond it they become one Clear, which covers them all.
+const maxPendingKeys = 10000
+
+// remember keeps a Forget (key != nil) or a Clear (key == nil) that failed,
+// to replay it when Redis answers again: Redis may still hold the values
+// (a slow Redis, or one that came back with its data), and other replicas
+// must still drop their copies.
+func (s *Store) remember(c *Cache, key []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.pending[c]
+	if p == nil {
+		p = &pendingOps{keys: make(map[string][]byte)}
+		s.pending[c] = p
+	}
+	switch {
+	case p.clear:
+	case key == nil || len(p.keys) >= maxPendingKeys:
+		p.clear, p.keys = true, nil
+	default:
+		p.keys[string(key)] = key
+	}
+}
+
+// replay sends the remembered invalidations. Those that fail again are
+// remembered again by Forget and Clear.
+func (s *Store) replay() {
+	s.mu.Lock()
+	pending := s.pending
+	s.pending = make(map[*Cache]*pendingOps)
+	s.mu.Unlock()
+	ctx := context.Background()
+	for c, p := range pending {
+		if p.clear {
+			c.Clear(ctx)
+			continue
+		}
+		for _, k := range p.keys {
+			c.Forget(ctx, k)
+		}
+	}
+}
+
+// Pending returns the number of caches with invalidations waiting for
+// Redis, for tests.
+func (s *Store) Pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending)
 }
 
 // Ping checks the connection, updating the Store's health.
@@ -606,7 +668,8 @@ func (c *Cache) keepLock(lk, token string) (stop func()) {
 func (c *Cache) Forget(ctx context.Context, key []byte) error {
 	s := c.s
 	if !s.usable() {
-		return fmt.Errorf("sharedcache: Redis at %s unavailable; forgot %q locally only", s.Addr(), c.name)
+		s.remember(c, key)
+		return fmt.Errorf("sharedcache: Redis at %s unavailable; forgot %q here, the other replicas will when Redis answers", s.Addr(), c.name)
 	}
 	vk, lk, enc := c.keys(key)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
@@ -619,7 +682,8 @@ func (c *Cache) Forget(ctx context.Context, key []byte) error {
 	if err != nil {
 		c.stats.errors.Add(1)
 		s.fail("forget", err)
-		return fmt.Errorf("sharedcache: forget in %q: %w", c.name, err)
+		s.remember(c, key)
+		return fmt.Errorf("sharedcache: forget in %q (replayed when Redis answers): %w", c.name, err)
 	}
 	s.ok()
 	return nil
@@ -630,13 +694,15 @@ func (c *Cache) Forget(ctx context.Context, key []byte) error {
 func (c *Cache) Clear(ctx context.Context) error {
 	s := c.s
 	if !s.usable() {
-		return fmt.Errorf("sharedcache: Redis at %s unavailable; cleared %q locally only", s.Addr(), c.name)
+		s.remember(c, nil)
+		return fmt.Errorf("sharedcache: Redis at %s unavailable; cleared %q here, the other replicas will when Redis answers", s.Addr(), c.name)
 	}
 	err := c.clear(ctx)
 	if err != nil {
 		c.stats.errors.Add(1)
 		s.fail("clear", err)
-		return fmt.Errorf("sharedcache: clear %q: %w", c.name, err)
+		s.remember(c, nil)
+		return fmt.Errorf("sharedcache: clear %q (replayed when Redis answers): %w", c.name, err)
 	}
 	s.ok()
 	return nil

@@ -153,3 +153,49 @@ func TestSlowRedisFallsBackToLocal(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A Forget that cannot reach Redis (here: Redis paused) is replayed when
+// Redis answers again: the value leaves Redis and the other replicas hear
+// of it.
+func TestForgetDuringAnOutageIsReplayed(t *testing.T) {
+	srv := redistest.Start(t)
+	n := name(t)
+	cfg := Config{Timeout: 100 * time.Millisecond, RetryAfter: 50 * time.Millisecond}
+	sa, sb := open(t, srv.URL(), cfg), open(t, srv.URL(), cfg)
+	a, b := sa.Cache(n, "k", "v", time.Minute), sb.Cache(n, "k", "v", time.Minute)
+	heard := make(chan string, 10)
+	stop := b.Listen(&Listener{Forget: func(k []byte) { heard <- string(k) }, Clear: func() {}})
+	defer stop()
+	ctx := context.Background()
+	if _, err := a.Fetch(ctx, []byte("k"), func([]byte) error { return nil },
+		func(context.Context) ([]byte, error) { return []byte("v"), nil }); err != nil {
+		t.Fatal(err)
+	}
+	rc := redistest.Client(t, srv.URL())
+	valueKey, _, _ := a.keys([]byte("k"))
+	if err := rc.Do(ctx, "CLIENT", "PAUSE", "2000", "ALL").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Forget(ctx, []byte("k")); err == nil {
+		t.Fatal("Forget reached a paused Redis")
+	}
+	if sa.Pending() != 1 {
+		t.Fatalf("pending caches %d, want 1", sa.Pending())
+	}
+	rc.Do(ctx, "CLIENT", "UNPAUSE")
+	deadline := time.Now().Add(30 * time.Second)
+	for sa.Ping(ctx) != nil || sa.Pending() != 0 || rc.Exists(ctx, valueKey).Val() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("not replayed: pending %d, value key exists %d", sa.Pending(), rc.Exists(ctx, valueKey).Val())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case k := <-heard:
+		if k != "k" {
+			t.Fatalf("replica b heard of %q", k)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("replica b never heard of the replayed Forget")
+	}
+}
