@@ -3,6 +3,9 @@ package dash
 import (
 	"encoding/base64"
 	"errors"
+	"math"
+	"strconv"
+	"strings"
 
 	"github.com/dashvet/dashvet/dash/internal/chart"
 )
@@ -25,6 +28,23 @@ type chartProps struct {
 	Kind   string        `json:"kind"`
 	Src    string        `json:"src"` // the SVG as a data: URL
 	Legend []legendEntry `json:"legend,omitempty"`
+	Tips   chartTips     `json:"tips"`
+}
+
+// chartTips is what the page's tooltips show: for the label nearest the
+// pointer (or chosen with the arrow keys), each series' value. The SVG is
+// an image, so the page cannot read it; the positions say where each
+// label's point or bar group is.
+type chartTips struct {
+	Labels []string    `json:"labels"`
+	X      []float64   `json:"x"` // each label's x, as a fraction of the chart's width
+	Series []tipSeries `json:"series"`
+}
+
+type tipSeries struct {
+	Name   string   `json:"name"`
+	Color  string   `json:"color"`
+	Values []string `json:"values"` // formatted for reading: "12,345.6"
 }
 
 type legendEntry struct {
@@ -64,10 +84,40 @@ func (ui *UI) chart(kind chart.Kind, labels []string, series []Series) {
 		return
 	}
 	p := chartProps{Kind: kind.String(), Src: "data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg)}
+	p.Tips = chartTips{Labels: labels, X: chart.Positions(kind, labels, cs)}
+	for i, s := range series {
+		ts := tipSeries{Name: s.Name, Color: chart.Color(i), Values: make([]string, len(s.Values))}
+		for j, v := range s.Values {
+			ts.Values[j] = tipValue(v)
+		}
+		p.Tips.Series = append(p.Tips.Series, ts)
+	}
 	if len(series) > 1 || (len(series) == 1 && series[0].Name != "") {
 		for i, s := range series {
 			p.Legend = append(p.Legend, legendEntry{Name: s.Name, Color: chart.Color(i)})
 		}
 	}
 	ui.emit(kindChart, p)
+}
+
+// tipValue formats a chart value for its tooltip: whole numbers with
+// thousands separators ("1,234,567"), others with up to two decimals.
+func tipValue(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		return sign + b.String() + "." + frac
+	}
+	return sign + b.String()
 }

@@ -7,13 +7,13 @@ import (
 	"unicode/utf8"
 )
 
-// Bar charts are drawn here rather than with go-chart, whose bar chart
-// draws the grid over the bars, puts the x labels below the bottom of its
-// own canvas (clipped by the viewBox) and stretches a single bar across the
-// whole plot. The layout is simple enough to own: a y axis with round
-// ticks, one slot per label, a group of bars per slot.
+// Every kind of chart shares one layout: a y axis with round ticks on the
+// left, one slot per label, the label centred under its slot, and a point
+// (lines, areas) or a group of bars at the slot's centre. Everything is
+// inside the viewBox, and the grid is drawn before the data, so it runs
+// behind it.
 
-// Bar chart layout, in SVG units.
+// Layout constants, in SVG units.
 const (
 	barTop       = 16 // above the highest tick label
 	barRight     = 16
@@ -24,26 +24,32 @@ const (
 	barGap       = 2   // between the bars of one group
 )
 
-// barLayout is where the bars of a chart go, for drawing and for the
-// client's tooltips.
-type barLayout struct {
+// layout is where the parts of a chart go, for drawing and for the
+// page's tooltips (Positions).
+type layout struct {
 	left, right, top, bottom float64 // the plot area
 	slot                     float64 // width per label
 	barWidth                 float64
 	lo, hi                   float64 // y range
+	ticks                    []tick
 }
 
-func newBarLayout(labels []string, series []Series, tickLabels []string, lo, hi float64) barLayout {
+// newLayout lays out a chart of labels and series; fromZero makes the y
+// range include zero (areas and bars, whose filled shapes would otherwise
+// exaggerate differences).
+func newLayout(labels []string, series []Series, fromZero bool) layout {
+	yr, yt := yAxis(series, fromZero)
 	widest := 0
-	for _, t := range tickLabels {
-		widest = max(widest, utf8.RuneCountInString(t))
+	for _, t := range yt {
+		widest = max(widest, utf8.RuneCountInString(t.Label))
 	}
-	l := barLayout{
+	l := layout{
 		left:   math.Ceil(float64(widest)*barCharWidth) + 14,
 		right:  Width - barRight,
 		top:    barTop,
 		bottom: Height - barBottom,
-		lo:     lo, hi: hi,
+		lo:     yr.Min, hi: yr.Max,
+		ticks: yt,
 	}
 	l.slot = (l.right - l.left) / float64(len(labels))
 	n := float64(len(series))
@@ -54,53 +60,64 @@ func newBarLayout(labels []string, series []Series, tickLabels []string, lo, hi 
 }
 
 // y maps a value to its SVG y coordinate.
-func (l barLayout) y(v float64) float64 {
+func (l layout) y(v float64) float64 {
 	return l.bottom - (v-l.lo)/(l.hi-l.lo)*(l.bottom-l.top)
 }
 
 // barX returns the left edge of bar j of label i.
-func (l barLayout) barX(i, j, n int) float64 {
+func (l layout) barX(i, j, n int) float64 {
 	group := float64(n)*l.barWidth + float64(n-1)*barGap
 	return l.left + (float64(i)+0.5)*l.slot - group/2 + float64(j)*(l.barWidth+barGap)
 }
 
 // center returns the x coordinate of label i's slot.
-func (l barLayout) center(i int) float64 { return l.left + (float64(i)+0.5)*l.slot }
+func (l layout) center(i int) float64 { return l.left + (float64(i)+0.5)*l.slot }
 
-// renderBars draws a bar chart as SVG: grid first, then bars, then the
-// axis line at zero and the labels, all inside the viewBox. labels are
-// already escaped for XML.
-func renderBars(labels []string, series []Series) []byte {
-	yr, yt := yAxis(series, true)
-	tickLabels := make([]string, len(yt))
-	for i, t := range yt {
-		tickLabels[i] = t.Label
-	}
-	l := newBarLayout(labels, series, tickLabels, yr.Min, yr.Max)
-	var b bytes.Buffer
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" font-family="sans-serif" font-size="%d">`,
+// open writes the SVG's start, background, grid and y tick labels.
+func (l layout) open(b *bytes.Buffer) {
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" font-family="sans-serif" font-size="%d">`,
 		Width, Height, Width, Height, barFontSize)
-	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`, Width, Height)
-
-	// Grid lines and y tick labels, under the bars.
+	fmt.Fprintf(b, `<rect width="%d" height="%d" fill="#ffffff"/>`, Width, Height)
 	b.WriteString(`<g class="grid" stroke="#e3e5ea" stroke-width="1">`)
-	for _, t := range yt {
+	for _, t := range l.ticks {
 		y := l.y(t.Value)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, l.left, y, l.right, y)
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, l.left, y, l.right, y)
 	}
 	b.WriteString(`</g><g class="y-labels" fill="#555" text-anchor="end">`)
-	for _, t := range yt {
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" dy="0.35em">%s</text>`, l.left-8, l.y(t.Value), t.Label)
+	for _, t := range l.ticks {
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" dy="0.35em">%s</text>`, l.left-8, l.y(t.Value), t.Label)
 	}
 	b.WriteString(`</g>`)
+}
 
-	// The bars, from zero up (or down, for negative values).
-	zero := l.y(math.Max(l.lo, math.Min(0, l.hi)))
+// zero is the y coordinate of the value 0, or of the range's end nearest
+// to it: the baseline of bars and areas.
+func (l layout) zero() float64 { return l.y(math.Max(l.lo, math.Min(0, l.hi))) }
+
+// close writes the x labels and the SVG's end. Labels are drawn every
+// n-th one when they would crowd, each cut to its share of the width so
+// neighbours do not overlap.
+func (l layout) close(b *bytes.Buffer, labels []string) {
+	every := (len(labels) + maxTicks - 1) / maxTicks
+	room := int(l.slot*float64(every)/barCharWidth) - 1
+	b.WriteString(`<g class="x-labels" fill="#555" text-anchor="middle">`)
+	for i := 0; i < len(labels); i += every {
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f">%s</text>`, l.center(i), l.bottom+barFontSize+8, cut(labels[i], room))
+	}
+	b.WriteString(`</g></svg>`)
+}
+
+// renderBars draws a bar chart: one bar per label, or a group of bars per
+// label in the series' colours. labels are already escaped for XML.
+func renderBars(labels []string, series []Series) []byte {
+	l := newLayout(labels, series, true)
+	var b bytes.Buffer
+	l.open(&b)
+	zero := l.zero()
 	b.WriteString(`<g class="bars">`)
 	for i := range labels {
 		for j, s := range series {
-			v := s.Values[i]
-			y := l.y(v)
+			y := l.y(s.Values[i])
 			top, h := math.Min(y, zero), math.Abs(zero-y)
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`,
 				l.barX(i, j, len(series)), top, l.barWidth, h, Color(j))
@@ -108,16 +125,34 @@ func renderBars(labels []string, series []Series) []byte {
 	}
 	b.WriteString(`</g>`)
 	fmt.Fprintf(&b, `<line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-width="1"/>`, l.left, zero, l.right, zero)
+	l.close(&b, labels)
+	return b.Bytes()
+}
 
-	// x labels: every n-th one when they would crowd, each cut to its
-	// share of the width so neighbours do not overlap.
-	every := (len(labels) + maxTicks - 1) / maxTicks
-	room := int(l.slot*float64(every)/barCharWidth) - 1
-	b.WriteString(`<g class="x-labels" fill="#555" text-anchor="middle">`)
-	for i := 0; i < len(labels); i += every {
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`, l.center(i), l.bottom+barFontSize+8, cut(labels[i], room))
+// renderLines draws a line chart, or with kind Area each series also
+// filled down to zero. labels are already escaped for XML.
+func renderLines(kind Kind, labels []string, series []Series) []byte {
+	l := newLayout(labels, series, kind == Area)
+	var b bytes.Buffer
+	l.open(&b)
+	b.WriteString(`<g class="lines" fill="none" stroke-width="2" stroke-linejoin="round">`)
+	for j, s := range series {
+		var pts bytes.Buffer
+		for i, v := range s.Values {
+			if i > 0 {
+				pts.WriteByte(' ')
+			}
+			fmt.Fprintf(&pts, "%.1f,%.1f", l.center(i), l.y(v))
+		}
+		if kind == Area {
+			zero := l.zero()
+			fmt.Fprintf(&b, `<polygon points="%.1f,%.1f %s %.1f,%.1f" fill="%s" fill-opacity="0.24" stroke="none"/>`,
+				l.center(0), zero, pts.String(), l.center(len(labels)-1), zero, Color(j))
+		}
+		fmt.Fprintf(&b, `<polyline points="%s" stroke="%s"/>`, pts.String(), Color(j))
 	}
-	b.WriteString(`</g></svg>`)
+	b.WriteString(`</g>`)
+	l.close(&b, labels)
 	return b.Bytes()
 }
 

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"encoding/xml"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -120,6 +121,40 @@ func TestCut(t *testing.T) {
 	} {
 		if got := cut(c.in, c.n); got != c.want {
 			t.Errorf("cut(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
+
+// TestPositions: the tooltip positions are where the points and bars are
+// drawn, for every kind.
+func TestPositions(t *testing.T) {
+	labels := []string{"Jan", "Feb", "Mar", "Apr"}
+	series := []Series{{Values: []float64{120000, 80000, 151000, 99000}}}
+	for _, k := range []Kind{Line, Area, Bar} {
+		svg, err := Render(k, labels, series)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos := Positions(k, labels, series)
+		if len(pos) != len(labels) {
+			t.Fatalf("%v: %d positions for %d labels", k, len(pos), len(labels))
+		}
+		s := string(svg)
+		for i, p := range pos {
+			x := p * Width
+			var want string
+			if k == Bar {
+				// The bar is centred on the position.
+				want = fmt.Sprintf(`<rect x="%.1f"`, x-maxBarWidth/2)
+			} else {
+				want = fmt.Sprintf("%.1f,", x)
+			}
+			if !strings.Contains(s, want) {
+				t.Errorf("%v: label %d at x=%.1f: no point or bar there (%q)", k, i, x, want)
+			}
+		}
+		if k != Bar && strings.Index(s, `class="grid"`) > strings.Index(s, `class="lines"`) {
+			t.Errorf("%v: grid drawn over the lines", k)
 		}
 	}
 }

@@ -1,17 +1,15 @@
 // Package chart renders dash's line, area and bar charts to SVG on the
-// server with github.com/wcharczuk/go-chart, so a page needs no chart
-// library, no CDN and no network access to show them.
+// server, so a page needs no chart library, no CDN and no network access to
+// show them. The SVG is drawn here by hand: the layout (a y axis with round
+// ticks, one slot per label) is small, and owning it lets the page place
+// its tooltips exactly where the points and bars are (Positions).
 package chart
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"html"
 	"math"
-
-	gochart "github.com/wcharczuk/go-chart/v2"
-	"github.com/wcharczuk/go-chart/v2/drawing"
 )
 
 // Kind is the type of chart.
@@ -55,23 +53,14 @@ const maxTicks = 12
 
 // palette is the series colours, chosen to be told apart by most forms of
 // colour blindness (Okabe–Ito).
-var palette = []drawing.Color{
-	{R: 0, G: 114, B: 178, A: 255},
-	{R: 230, G: 159, B: 0, A: 255},
-	{R: 0, G: 158, B: 115, A: 255},
-	{R: 213, G: 94, B: 0, A: 255},
-	{R: 204, G: 121, B: 167, A: 255},
-	{R: 86, G: 180, B: 233, A: 255},
-	{R: 240, G: 228, B: 66, A: 255},
-	{R: 0, G: 0, B: 0, A: 255},
+var palette = []string{
+	"#0072b2", "#e69f00", "#009e73", "#d55e00",
+	"#cc79a7", "#56b4e9", "#f0e442", "#000000",
 }
 
 // Color returns the CSS colour of series i, for a legend drawn next to
 // the chart.
-func Color(i int) string {
-	c := palette[i%len(palette)]
-	return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
-}
+func Color(i int) string { return palette[i%len(palette)] }
 
 // ErrNoData is returned for a chart with no labels or no series.
 var ErrNoData = errors.New("the chart has no data")
@@ -92,31 +81,45 @@ func Render(kind Kind, labels []string, series []Series) ([]byte, error) {
 			}
 		}
 	}
-	// go-chart writes text into the SVG as it is: escape the labels so
-	// "R&D" stays well-formed XML and no label can inject markup.
+	// Labels go into the SVG as text: escape them so "R&D" stays
+	// well-formed XML and no label can inject markup.
 	esc := make([]string, len(labels))
 	for i, l := range labels {
 		esc[i] = html.EscapeString(l)
 	}
-	var buf bytes.Buffer
-	var err error
 	// A line needs two points; a single label is drawn as bars.
 	if kind == Bar || len(labels) == 1 {
-		buf.Write(renderBars(esc, series))
-	} else {
-		err = lineChart(kind, esc, series).Render(gochart.SVG, &buf)
+		return renderBars(esc, series), nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("rendering the %s chart: %w", kind, err)
+	return renderLines(kind, esc, series), nil
+}
+
+// Positions returns, for each label, the x coordinate of its point or bar
+// group as a fraction of the chart's width: where the page shows the
+// label's tooltip. It assumes Render accepted the same arguments.
+func Positions(kind Kind, labels []string, series []Series) []float64 {
+	l := newLayout(labels, series, kind != Line || len(labels) == 1)
+	out := make([]float64, len(labels))
+	for i := range labels {
+		out[i] = l.center(i) / Width
 	}
-	return buf.Bytes(), nil
+	return out
+}
+
+// axisRange is the value range of the y axis.
+type axisRange struct{ Min, Max float64 }
+
+// tick is a y axis tick: a value and its label.
+type tick struct {
+	Value float64
+	Label string
 }
 
 // yAxis returns the y axis range, rounded out to multiples of a round
 // step, and its ticks at those multiples, so the grid lines and the labels
 // line up on round numbers. Areas and bars include zero: their filled
 // shapes would otherwise exaggerate differences.
-func yAxis(series []Series, fromZero bool) (*gochart.ContinuousRange, []gochart.Tick) {
+func yAxis(series []Series, fromZero bool) (axisRange, []tick) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range series {
 		for _, v := range s.Values {
@@ -135,69 +138,16 @@ func yAxis(series []Series, fromZero bool) (*gochart.ContinuousRange, []gochart.
 	if hi == lo {
 		hi += step
 	}
-	var ticks []gochart.Tick
+	var ticks []tick
 	// Counting steps, not adding them, keeps float error out of labels.
 	for i := 0; ; i++ {
 		v := lo + float64(i)*step
 		if v > hi+step/2 {
 			break
 		}
-		ticks = append(ticks, gochart.Tick{Value: v, Label: compact(v)})
+		ticks = append(ticks, tick{Value: v, Label: compact(v)})
 	}
-	return &gochart.ContinuousRange{Min: lo, Max: hi}, ticks
-}
-
-func gridLines(ticks []gochart.Tick) []gochart.GridLine {
-	out := make([]gochart.GridLine, len(ticks))
-	for i, t := range ticks {
-		out[i] = gochart.GridLine{Value: t.Value}
-	}
-	return out
-}
-
-func ticks(labels []string) []gochart.Tick {
-	every := (len(labels) + maxTicks - 1) / maxTicks
-	out := make([]gochart.Tick, 0, maxTicks+1)
-	for i := 0; i < len(labels); i += every {
-		out = append(out, gochart.Tick{Value: float64(i), Label: labels[i]})
-	}
-	return out
-}
-
-func lineChart(kind Kind, labels []string, series []Series) gochart.Chart {
-	xs := make([]float64, len(labels))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	yr, yt := yAxis(series, kind == Area)
-	c := gochart.Chart{
-		Width:  Width,
-		Height: Height,
-		Background: gochart.Style{Padding: gochart.Box{
-			Top: 16, Left: 8, Right: 24, Bottom: 8,
-		}},
-		XAxis: gochart.XAxis{
-			Ticks: ticks(labels),
-			Range: &gochart.ContinuousRange{Min: 0, Max: math.Max(1, float64(len(labels)-1))},
-		},
-		YAxis: gochart.YAxis{
-			Range:          yr,
-			Ticks:          yt,
-			GridMajorStyle: gochart.Style{StrokeColor: drawing.ColorFromHex("e3e5ea"), StrokeWidth: 1},
-			GridLines:      gridLines(yt),
-		},
-	}
-	for i, s := range series {
-		col := palette[i%len(palette)]
-		style := gochart.Style{StrokeColor: col, StrokeWidth: 2, DotWidth: 0}
-		if kind == Area {
-			style.FillColor = col.WithAlpha(60)
-		}
-		c.Series = append(c.Series, gochart.ContinuousSeries{
-			Name: html.EscapeString(s.Name), XValues: xs, YValues: s.Values, Style: style,
-		})
-	}
-	return c
+	return axisRange{Min: lo, Max: hi}, ticks
 }
 
 // niceStep rounds x up to 1, 2 or 5 times a power of ten.

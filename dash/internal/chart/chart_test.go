@@ -43,7 +43,7 @@ func TestRenderKinds(t *testing.T) {
 		if !strings.Contains(s, "2024-01") {
 			t.Errorf("%v: first label missing", k)
 		}
-		if k == Area && !strings.Contains(s, "fill:rgba(0,114,178,0.2)") {
+		if k == Area && !strings.Contains(s, `<polygon points=`) || k == Area && !strings.Contains(s, `fill="#0072b2" fill-opacity="0.24"`) {
 			t.Errorf("area chart has no filled area in the first series colour")
 		}
 	}

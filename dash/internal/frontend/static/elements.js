@@ -243,13 +243,67 @@
     return { el, update };
   });
 
+  // A chart is the server's SVG as an image, and over it a focusable plot
+  // area that shows a tooltip for the label nearest the pointer, or the one
+  // chosen with the arrow keys: the label and each series' value. The
+  // positions come with the chart (p.tips.x, fractions of its width).
   register("chart", (p) => {
     const img = h("img", { class: "dash-chart-img" });
+    const guide = h("div", { class: "dash-chart-guide", hidden: true });
+    const tip = h("div", { class: "dash-chart-tip", role: "tooltip", hidden: true });
+    const plot = h("div", { class: "dash-chart-plot", tabindex: 0 }, img, guide, tip);
     const legend = h("div", { class: "dash-chart-legend" });
-    const el = h("figure", { class: "dash-chart" }, img, legend);
+    const el = h("figure", { class: "dash-chart" }, plot, legend);
+    let tips = { labels: [], x: [], series: [] };
+    let active = -1;
+    const nearest = (fx) => {
+      let best = -1;
+      tips.x.forEach((x, i) => { if (best < 0 || Math.abs(x - fx) < Math.abs(tips.x[best] - fx)) best = i; });
+      return best;
+    };
+    const hide = () => { active = -1; tip.hidden = true; guide.hidden = true; };
+    const show = (i, py) => {
+      if (i < 0 || i >= tips.labels.length) { hide(); return; }
+      active = i;
+      tip.replaceChildren(h("div", { class: "dash-chart-tip-label", text: tips.labels[i] }),
+        ...tips.series.map((s) => {
+          const sw = h("span", { class: "dash-chart-swatch" });
+          sw.style.background = s.color;
+          return h("div", { class: "dash-chart-tip-row" }, sw,
+            h("span", { text: s.name ? s.name + ": " : "" }), h("b", { text: s.values[i] }));
+        }));
+      const w = plot.clientWidth, x = tips.x[i] * w;
+      guide.style.left = x + "px";
+      guide.hidden = false;
+      tip.hidden = false;
+      // Beside the point, on the side with room; at the pointer's height,
+      // or centred for the keyboard.
+      const right = x + 12 + tip.offsetWidth <= w;
+      tip.style.left = (right ? x + 12 : Math.max(0, x - 12 - tip.offsetWidth)) + "px";
+      const top = py === undefined ? (plot.clientHeight - tip.offsetHeight) / 2 : py - tip.offsetHeight / 2;
+      tip.style.top = Math.max(0, Math.min(plot.clientHeight - tip.offsetHeight, top)) + "px";
+    };
+    plot.addEventListener("pointermove", (e) => {
+      const r = plot.getBoundingClientRect();
+      show(nearest((e.clientX - r.left) / r.width), e.clientY - r.top);
+    });
+    plot.addEventListener("pointerleave", () => { if (document.activeElement !== plot) hide(); });
+    plot.addEventListener("focus", () => show(active >= 0 ? active : 0));
+    plot.addEventListener("blur", hide);
+    plot.addEventListener("keydown", (e) => {
+      const n = tips.labels.length;
+      if (e.key === "Escape") { hide(); return; }
+      const to = { ArrowRight: active + 1, ArrowLeft: active - 1, Home: 0, End: n - 1 }[e.key];
+      if (to === undefined || !n) return;
+      e.preventDefault();
+      show(Math.max(0, Math.min(n - 1, to)));
+    });
     const update = (p) => {
       img.src = p.src;
       img.alt = `${p.kind} chart` + ((p.legend || []).length ? " of " + p.legend.map((l) => l.name).join(", ") : "");
+      tips = p.tips || { labels: [], x: [], series: [] };
+      plot.setAttribute("aria-label", img.alt + "; arrow keys read the values");
+      if (active >= tips.labels.length) hide(); else if (active >= 0) show(active);
       legend.replaceChildren(...(p.legend || []).map((l) => {
         const sw = h("span", { class: "dash-chart-swatch" });
         sw.style.background = l.color;
