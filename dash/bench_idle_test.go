@@ -173,7 +173,8 @@ func TestIdleSessionServer(t *testing.T) {
 	if os.Getenv(idleHeapEnv) != "" {
 		runtime.MemProfileRate = 1 // every allocation, for a precise profile
 	}
-	app := NewApp(Logger(quietLogger()), MaxSessions(0)).Page("/", "Home", fn)
+	// Every client is on loopback: no per-client limit.
+	app := NewApp(Logger(quietLogger()), MaxSessions(0), MaxSessionsPerClient(0)).Page("/", "Home", fn)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+pathMemory, serveMemory)
 	mux.Handle("/", app.Handler())

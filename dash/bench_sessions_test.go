@@ -31,7 +31,8 @@ func BenchmarkSessions(b *testing.B) {
 }
 
 func benchSessions(b *testing.B, n int, think time.Duration) {
-	hs, _ := startPage(b, benchApps[0].fn, MaxSessions(n))
+	// Every client is on loopback: no per-client limit.
+	hs, _ := startPage(b, benchApps[0].fn, MaxSessions(n), MaxSessionsPerClient(0))
 	setup, cancelSetup := context.WithTimeout(context.Background(), benchTimeout)
 	defer cancelSetup()
 	clients, err := dialBenchMany(setup, wsURL(hs), n)
