@@ -3,7 +3,10 @@
 // each move a rerun reading a cached "query") against one process, then
 // against 3 replicas behind a round-robin proxy on loopback, caching alone
 // and sharing through Redis. It prints, per setup, the database queries,
-// rerun latency, failed reruns and dropped users.
+// rerun latency, failed reruns and dropped users; then every user
+// disconnects and reconnects through the proxy once more, and it prints how
+// many landed on another replica and how many of those found their slider
+// where they left it (only shared sessions keep it).
 //
 // The database is an HTTP endpoint served here that answers after -db-delay
 // and counts queries. The replicas are the binary built from
@@ -59,7 +62,7 @@ func main() {
 	}))
 	dbURL := "http://" + db.Addr().String() + "/query"
 
-	fmt.Printf("%-28s %6s %8s %8s %8s %8s %8s\n", "setup", "users", "queries", "p50 ms", "p99 ms", "failed", "dropped")
+	fmt.Printf("%-32s %6s %8s %8s %8s %8s %8s %10s %10s\n", "setup", "users", "queries", "p50 ms", "p99 ms", "failed", "dropped", "elsewhere", "kept")
 	// The outage setup uses a private Redis that it kills half a second
 	// into the load (about 2 s at the defaults) and starts again, empty,
 	// 0.7 s later.
@@ -75,20 +78,23 @@ func main() {
 		name     string
 		replicas int
 		redis    string
+		sessions bool
 		during   func()
 	}{
-		{"1 process", 1, "", nil},
-		{"3 replicas, local caches", 3, "", nil},
-		{"3 replicas, shared (Redis)", 3, *redisURL, nil},
-		{"3 replicas, shared, outage", 3, private.url(), outage},
+		{"1 process", 1, "", false, nil},
+		{"3 replicas, local caches", 3, "", false, nil},
+		{"3 replicas, shared (Redis)", 3, *redisURL, false, nil},
+		{"3 replicas, shared + sessions", 3, *redisURL, true, nil},
+		{"3 replicas, shared, outage", 3, private.url(), false, outage},
 	} {
 		queries.Store(0)
 		if setup.redis != "" {
 			flushCache(setup.redis)
 		}
-		r := runSetup(*appBin, *loadgen, dbURL, setup.replicas, setup.redis, *users, *moves, setup.during)
-		fmt.Printf("%-28s %6d %8d %8.1f %8.1f %8d %8d\n", setup.name, r.Users, queries.Load(),
-			r.P50ms, r.P99ms, r.FailedReruns, r.DroppedUsers+r.ConnectErrors)
+		r, q, rc := runSetup(*appBin, *loadgen, dbURL, setup.replicas, setup.redis, setup.sessions, *users, *moves, setup.during, &queries)
+		fmt.Printf("%-32s %6d %8d %8.1f %8.1f %8d %8d %10s %10s\n", setup.name, r.Users, q,
+			r.P50ms, r.P99ms, r.FailedReruns, r.DroppedUsers+r.ConnectErrors,
+			fmt.Sprintf("%d/%d", rc.elsewhere, rc.total), fmt.Sprintf("%d/%d", rc.keptElsewhere, rc.elsewhere))
 	}
 }
 
@@ -131,7 +137,7 @@ func splitLines(s string) []string {
 	return out
 }
 
-func runSetup(appBin, loadgen, dbURL string, n int, redisURL string, users, moves int, during func()) loadResult {
+func runSetup(appBin, loadgen, dbURL string, n int, redisURL string, sessions bool, users, moves int, during func(), queries *atomic.Int64) (loadResult, int64, reconnects) {
 	var backends []*url.URL
 	var procs []*exec.Cmd
 	defer func() {
@@ -144,8 +150,11 @@ func runSetup(appBin, loadgen, dbURL string, n int, redisURL string, users, move
 		l := listen()
 		port := l.Addr().(*net.TCPAddr).Port
 		l.Close()
-		cmd := exec.Command(appBin, "--server.port="+strconv.Itoa(port), "--db-url", dbURL)
+		cmd := exec.Command(appBin, "--server.port="+strconv.Itoa(port), "--db-url", dbURL, "--name", "replica-"+strconv.Itoa(len(procs)))
 		cmd.Env = append(os.Environ(), "DASH_CACHE_REDIS_URL="+redisURL)
+		if sessions {
+			cmd.Env = append(cmd.Env, "DASH_CACHE_SESSIONS=true")
+		}
 		cmd.Stderr = nil
 		if err := cmd.Start(); err != nil {
 			log.Fatal(err)
@@ -180,7 +189,9 @@ func runSetup(appBin, loadgen, dbURL string, n int, redisURL string, users, move
 	if err := json.Unmarshal(out, &r); err != nil {
 		log.Fatalf("loadgen output: %v\n%s", err, out)
 	}
-	return r
+	// The reconnect check moves sliders too: count the load's queries only.
+	q := queries.Load()
+	return r, q, checkReconnects("http://"+pl.Addr().String(), users)
 }
 
 func waitHealthy(base string) {

@@ -19,7 +19,10 @@ import (
 	"github.com/dashvet/dashvet/dash"
 )
 
-var dbURL = flag.String("db-url", "http://127.0.0.1:18700/query", "the counting database endpoint")
+var (
+	dbURL = flag.String("db-url", "http://127.0.0.1:18700/query", "the counting database endpoint")
+	name  = flag.String("name", "replica", "shown on the page, so a client can tell which replica answered")
+)
 
 type key struct {
 	Region string
@@ -68,6 +71,7 @@ func app(ui *dash.UI) {
 		return
 	}
 	ui.Text(fmt.Sprintf("%s day %d: %.2f", r.Region, r.Day, r.Total))
+	ui.Caption("served by " + *name)
 }
 
 func main() {
