@@ -300,13 +300,13 @@ func heapAlloc() uint64 {
 	return m.HeapAlloc
 }
 
-// TestAbuseUploadMemoryBudget has four sessions upload 40 files of 1 MiB
-// in all, each small enough to be held in memory, against a budget of 8
+// TestAbuseUploadMemoryBudget has four sessions upload 24 files of 1 MiB
+// in all, each small enough to be held in memory, against a budget of 4
 // MiB: the rest must go to disk. Before the budget, such uploads took a
 // server from 20 MB to 863 MB.
 func TestAbuseUploadMemoryBudget(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
-	const budget = 8 << 20
+	const budget = 4 << 20
 	settleUploadMemory()
 	before := heapAlloc()
 	hs, _ := startPage(t, func(ui *UI) {
@@ -321,7 +321,7 @@ func TestAbuseUploadMemoryBudget(t *testing.T) {
 	}, MaxUploadMemory(budget))
 	file := strings.Repeat("x", 1<<20)
 	var files [][2]string
-	for i := range 10 {
+	for i := range 6 {
 		files = append(files, [2]string{fmt.Sprintf("f%d.txt", i), file})
 	}
 	spooled := 0
@@ -332,22 +332,22 @@ func TestAbuseUploadMemoryBudget(t *testing.T) {
 			t.Fatalf("upload = %d %s", code, msg)
 		}
 		els := c.waitRender("the files", func(els []element) bool {
-			return len(find(els, kindText)) == 1 && strings.HasPrefix(find(els, kindText)[0].props["text"].(string), "10 files")
+			return len(find(els, kindText)) == 1 && strings.HasPrefix(find(els, kindText)[0].props["text"].(string), "6 files")
 		})
 		var n, s int
 		fmt.Sscanf(find(els, kindText)[0].props["text"].(string), "%d files, %d spooled", &n, &s)
 		spooled += s
 	}
-	if spooled < 40-budget>>20 {
-		t.Errorf("%d of 40 files spooled; with a budget of 8 MiB at least 32 must be", spooled)
+	if spooled < 24-budget>>20 {
+		t.Errorf("%d of 24 files spooled; with a budget of 4 MiB at least 20 must be", spooled)
 	}
 	if used := uploadMemory.Load(); used > budget {
 		t.Errorf("uploads hold %d bytes of memory, over the budget of %d", used, budget)
 	}
 	// The heap holds the budget's worth of files and little else: without
-	// the budget it grew by all 40 MiB.
-	if grown := int64(heapAlloc()) - int64(before); grown > budget+12<<20 {
-		t.Errorf("heap grew by %d MiB holding 40 MiB of uploads under an 8 MiB budget", grown>>20)
+	// the budget it grew by all 24 MiB.
+	if grown := int64(heapAlloc()) - int64(before); grown > budget+8<<20 {
+		t.Errorf("heap grew by %d MiB holding 24 MiB of uploads under a 4 MiB budget", grown>>20)
 	}
 }
 
