@@ -47,13 +47,28 @@ func Client(t testing.TB, url string) *redis.Client {
 type Server struct {
 	t    testing.TB
 	port int
+	args []string
 	cmd  *exec.Cmd
+	// Password is the server's requirepass, "" for none; URL includes it.
+	Password string
 }
 
 // Start runs a private redis-server on a free loopback port, or skips the
 // test when redis-server is not installed. It is stopped when the test
 // ends.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return start(t, "")
+}
+
+// StartWithPassword is Start for a server that requires a password
+// (requirepass): clients authenticate through the URL.
+func StartWithPassword(t testing.TB, password string) *Server {
+	t.Helper()
+	return start(t, password)
+}
+
+func start(t testing.TB, password string) *Server {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("needs redis-server to start and kill a private one; " + skipHint)
@@ -64,14 +79,22 @@ func Start(t testing.TB) *Server {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	s := &Server{t: t, port: port}
+	s := &Server{t: t, port: port, Password: password}
+	if password != "" {
+		s.args = []string{"--requirepass", password}
+	}
 	s.Restart()
 	t.Cleanup(s.Kill)
 	return s
 }
 
 // URL is the server's URL.
-func (s *Server) URL() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", s.port) }
+func (s *Server) URL() string {
+	if s.Password != "" {
+		return fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", s.Password, s.port)
+	}
+	return fmt.Sprintf("redis://127.0.0.1:%d/0", s.port)
+}
 
 // Kill stops the server at once, as a crash would.
 func (s *Server) Kill() {
@@ -87,8 +110,9 @@ func (s *Server) Kill() {
 // until it answers.
 func (s *Server) Restart() {
 	s.t.Helper()
-	s.cmd = exec.Command("redis-server", "--bind", "127.0.0.1", "--port", strconv.Itoa(s.port),
-		"--save", "", "--appendonly", "no", "--dir", s.t.TempDir())
+	args := append([]string{"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port),
+		"--save", "", "--appendonly", "no", "--dir", s.t.TempDir()}, s.args...)
+	s.cmd = exec.Command("redis-server", args...)
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatalf("starting redis-server: %v", err)
 	}

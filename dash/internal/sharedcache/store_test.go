@@ -199,3 +199,41 @@ func TestForgetDuringAnOutageIsReplayed(t *testing.T) {
 		t.Fatal("replica b never heard of the replayed Forget")
 	}
 }
+
+// Credentials and TLS come from the URL: a server that requires a password
+// is used with it, and without it the caches work local-only.
+func TestAuthThroughTheURL(t *testing.T) {
+	srv := redistest.StartWithPassword(t, "s3cret")
+	ctx := context.Background()
+	s := open(t, srv.URL(), Config{})
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("with the password in the URL: %v", err)
+	}
+	wrong := open(t, strings.Replace(srv.URL(), "s3cret", "wrong", 1), Config{})
+	if err := wrong.Ping(ctx); err == nil || wrong.Up() {
+		t.Fatal("a wrong password was accepted")
+	}
+	c := wrong.Cache(name(t), "k", "v", time.Minute)
+	r, err := c.Fetch(ctx, []byte("k"), func([]byte) error { return nil },
+		func(context.Context) ([]byte, error) { return []byte("v"), nil })
+	if err != nil || r.Source != FromLocal {
+		t.Fatalf("with a wrong password: %+v, %v; want a local computation", r, err)
+	}
+}
+
+// (The store connects in the background; localhost:1 keeps that on
+// loopback and refused.)
+func TestTLSAndUserFromTheURL(t *testing.T) {
+	s, err := Open(Config{URL: "rediss://dash:pw@localhost:1/3?dial_timeout=2s", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	o := s.rdb.Options()
+	if o.TLSConfig == nil || o.TLSConfig.ServerName != "localhost" || o.Username != "dash" || o.Password != "pw" || o.DB != 3 || o.DialTimeout != 2*time.Second {
+		t.Fatalf("options from the URL: tls %v user %q db %d dial %v", o.TLSConfig, o.Username, o.DB, o.DialTimeout)
+	}
+	if _, err := Open(Config{URL: "http://localhost:1"}); err == nil {
+		t.Fatal("a non-Redis URL was accepted")
+	}
+}
