@@ -755,3 +755,71 @@ func TestClientKey(t *testing.T) {
 		}
 	}
 }
+
+// TestAbuseEarlierHardening replays the attacks the server already held
+// against, so that they keep holding: each subtest is one attack.
+func TestAbuseEarlierHardening(t *testing.T) {
+	hs, srv := startPage(t, func(ui *UI) {
+		ui.FileUploader("f")
+		note := ui.TextInput("note", "")
+		ui.Markdown(note)
+		ui.Text("note=" + note)
+	})
+	owner := dial(t, hs, "", "/")
+	els := owner.waitText("note=")
+	upload, note := widgetID(t, els, kindFileUploader, "f"), widgetID(t, els, kindTextInput, "note")
+
+	t.Run("cross-origin WebSocket", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		defer cancel()
+		_, resp, err := websocket.Dial(ctx, wsURL(hs), &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"https://evil.example"}}})
+		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Errorf("err %v, response %v; want 403", err, resp)
+		}
+	})
+	t.Run("cross-origin upload", func(t *testing.T) {
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s%s?session=%s&widget=%s", hs.URL, pathUpload, owner.welcome.Session, upload), strings.NewReader("x"))
+		req.Header.Set("Origin", "https://evil.example")
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("status %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("guessed session id", func(t *testing.T) {
+		c := dial(t, hs, strings.Repeat("0", 32), "/")
+		if c.welcome.Resumed || c.welcome.Session == strings.Repeat("0", 32) {
+			t.Errorf("a guessed id was resumed: %+v", c.welcome)
+		}
+		if code, _ := postFiles(t, hs, &testClient{welcome: welcomeMsg{Session: "0000"}}, upload, [2]string{"a", "b"}); code != http.StatusNotFound {
+			t.Errorf("upload to a guessed session = %d, want 404", code)
+		}
+	})
+	t.Run("oversized message", func(t *testing.T) {
+		c := dial(t, hs, "", "/")
+		c.waitText("note=")
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		defer cancel()
+		c.ws.Write(ctx, websocket.MessageText, []byte(`{"type":"set","value":"`+strings.Repeat("x", 2<<20)+`"}`))
+		if got := readUntilClosed(t, c.ws, testTimeout); got != websocket.StatusMessageTooBig {
+			t.Errorf("close status %v, want 1009", got)
+		}
+	})
+	t.Run("markup in Markdown", func(t *testing.T) {
+		owner.set(note, `<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))`)
+		els := owner.waitText(`note=<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))`)
+		html := find(els, kindMarkdown)[0].props["html"].(string)
+		if strings.Contains(html, "<script") || strings.Contains(html, "<img") || strings.Contains(html, "<a ") {
+			t.Errorf("markup reached the page: %s", html)
+		}
+	})
+	// The process is alive and the first session still works.
+	owner.set(note, "still here")
+	owner.waitText("note=still here")
+	if srv.sessionCount() < 1 {
+		t.Errorf("the owner's session is gone")
+	}
+}
