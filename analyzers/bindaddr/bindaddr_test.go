@@ -1,8 +1,9 @@
 package bindaddr_test
 
 import (
-	"path/filepath"
 	"testing"
+
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -10,16 +11,8 @@ import (
 	"github.com/dashvet/dashvet/analyzers/bindaddr"
 )
 
-func testdata(t *testing.T) string {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 func TestBindAddr(t *testing.T) {
-	analysistest.Run(t, testdata(t), bindaddr.Analyzer,
+	analysistest.Run(t, testenv.Dir(t), bindaddr.Analyzer,
 		"./bindaddr/code", "./bindaddr/docker", "./bindaddr/dockerok", "./bindaddr/compose")
 }
 
@@ -34,7 +27,7 @@ func TestWithoutFileAccess(t *testing.T) {
 		pass.Module = nil
 		return run(pass)
 	}
-	analysistest.Run(t, testdata(t), &a, "./bindaddr/nogo")
+	analysistest.Run(t, testenv.Dir(t), &a, "./bindaddr/nogo")
 }
 
 func TestIsLoopback(t *testing.T) {

@@ -2,12 +2,13 @@ package cacheserial_test
 
 import (
 	"database/sql"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
@@ -37,10 +38,7 @@ type (
 // the runtime's own verdict on the same type (same path, type and reason),
 // and that the types it accepts are accepted by the runtime.
 func TestAgreesWithRuntime(t *testing.T) {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.Dir(t)
 	var msgs []string
 	for _, r := range analysistest.Run(t, dir, cacheserial.Analyzer, "./cacheserial") {
 		for _, d := range r.Diagnostics {

@@ -1,8 +1,9 @@
 package uncachedcall_test
 
 import (
-	"path/filepath"
 	"testing"
+
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
@@ -13,10 +14,7 @@ import (
 // only adds rows that no other test package uses, so setting it does not
 // change the other tests.
 func TestExtraSinks(t *testing.T) {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.Dir(t)
 	if err := uncachedcall.Analyzer.Flags.Set("sinks", "dashapp/extrasinks/slowapi.Fetch,dashapp/extrasinks/slowapi.(*Client).Quote"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,9 @@
 package uncachedcall_test
 
 import (
-	"path/filepath"
 	"testing"
+
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
@@ -10,9 +11,6 @@ import (
 )
 
 func TestUncachedCall(t *testing.T) {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.Dir(t)
 	analysistest.Run(t, dir, uncachedcall.Analyzer, "./uncachedcall")
 }

@@ -137,9 +137,11 @@ func resourceTable() []entry {
 }
 
 // resourceLiterals are struct types whose composite literal constructs a
-// resource: each http.Client or http.Transport keeps its own connections.
+// resource: each http.Transport keeps its own connections. An http.Client
+// literal is not one: without a Transport of its own it shares
+// http.DefaultTransport, and a Transport literal given to it is reported
+// itself.
 var resourceLiterals = []entry{
-	{"net/http", "Client", "", KindClient},
 	{"net/http", "Transport", "", KindClient},
 }
 

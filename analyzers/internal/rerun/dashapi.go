@@ -1,7 +1,10 @@
 package rerun
 
 import (
+	"go/ast"
+
 	"go/types"
+	"golang.org/x/tools/go/types/typeutil"
 	"strings"
 )
 
@@ -89,3 +92,13 @@ func runsOffPath(fn *types.Func) bool {
 
 // IsOnChange reports whether fn is dash.OnChange.
 func IsOnChange(fn *types.Func) bool { return DashFunc(fn, "", "OnChange") }
+
+// Callee returns the function or method called by call, or nil for calls
+// of function values, builtins and conversions.
+func Callee(info *types.Info, call *ast.CallExpr) *types.Func {
+	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	if fn == nil {
+		return nil
+	}
+	return fn.Origin()
+}
