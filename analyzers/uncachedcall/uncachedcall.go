@@ -40,11 +40,23 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// fix names the function to cache: the callee at the reported call, or,
-// when the sink is called in the entry itself, a function to extract.
+// fix names the function to cache: the first function of the chain after
+// the last one that draws UI (caching a function that draws would cache
+// the drawing), or, when the sink is called in the entry itself or in a
+// function that draws, says to move the call out into a loading function.
 func fix(res *rerun.Result, c *rerun.Chain) string {
-	if c.Direct() {
-		return "move it into a loading function wrapped in dash.CacheData"
+	last := len(c.Steps) - 1 // the catalogued call
+	first := 0
+	for i, s := range c.Steps[:last] {
+		if s.UI {
+			first = i + 1
+		}
 	}
-	return "wrap " + c.First().Format(res.Pkg) + " in dash.CacheData"
+	switch {
+	case c.Direct():
+		return "move it into a loading function wrapped in dash.CacheData"
+	case first == last:
+		return "move the " + c.Kind.Noun() + " out of " + c.Steps[last-1].Format(res.Pkg) + " into a loading function wrapped in dash.CacheData"
+	}
+	return "wrap " + c.Steps[first].Format(res.Pkg) + " in dash.CacheData"
 }

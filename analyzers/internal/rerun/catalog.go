@@ -47,6 +47,22 @@ func (k Kind) Describe() string {
 	return "runs on every rerun"
 }
 
+// Noun names what a sink of kind k does, for advice: "move the query out
+// of panel".
+func (k Kind) Noun() string {
+	switch k {
+	case KindQuery:
+		return "query"
+	case KindHTTP:
+		return "HTTP request"
+	case KindRPC:
+		return "RPC"
+	case KindFile:
+		return "file read"
+	}
+	return "call"
+}
+
 // entry is one row of a catalogue: a package-level function (recv == "")
 // or a method of the named type recv. name "*" matches every method of
 // recv except those in wildcardExcluded.

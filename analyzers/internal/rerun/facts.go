@@ -185,7 +185,7 @@ func (e *engine) hiddenImpls() []HiddenImpl {
 	}
 	collect(e.pkg)
 	for _, imp := range e.pkg.Imports() {
-		if !isStdPath(imp.Path()) && !IsDashPackage(imp) {
+		if !e.inStd(imp.Path()) && !IsDashPackage(imp) {
 			collect(imp)
 		}
 	}

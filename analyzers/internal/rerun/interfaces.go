@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // This file is the callee-resolution stage for interface calls. A call
@@ -35,14 +34,14 @@ type impl struct {
 type implIndex struct {
 	types []*types.TypeName
 	hid   []HiddenImpl // from PackageFacts of visible packages
-	memo  typeutil.Map // *types.Named interface → []impl
+	memo  map[implKey][]impl
 }
 
 func (e *engine) implementations() *implIndex {
 	if e.impls != nil {
 		return e.impls
 	}
-	ix := &implIndex{}
+	ix := &implIndex{memo: map[implKey][]impl{}}
 	e.impls = ix
 	seen := map[*types.Package]bool{}
 	var visit func(p *types.Package)
@@ -76,6 +75,11 @@ func (e *engine) implementations() *implIndex {
 	}
 	visit(e.pkg)
 	return ix
+}
+
+type implKey struct {
+	iface  *types.Named
+	method string
 }
 
 // invokeReach returns the chains of an interface call.
@@ -196,7 +200,7 @@ func (e *engine) tracedImpls(v ssa.Value, m *types.Func) []impl {
 // package outside the standard library.
 func (e *engine) visibleImpls(t types.Type, m *types.Func) []impl {
 	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil || isStdPath(named.Obj().Pkg().Path()) {
+	if !ok || named.Obj().Pkg() == nil || e.inStd(named.Obj().Pkg().Path()) {
 		return nil
 	}
 	iface, ok := named.Underlying().(*types.Interface)
@@ -204,8 +208,9 @@ func (e *engine) visibleImpls(t types.Type, m *types.Func) []impl {
 		return nil
 	}
 	ix := e.implementations()
-	if v := ix.memo.At(named); v != nil {
-		return v.([]impl)
+	key := implKey{named.Origin(), m.Name()}
+	if v, ok := ix.memo[key]; ok {
+		return v
 	}
 	var out []impl
 	seen := map[string]bool{}
@@ -248,6 +253,6 @@ func (e *engine) visibleImpls(t types.Type, m *types.Func) []impl {
 		out = append(out, impl{key: h.Type, chains: mc})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
-	ix.memo.Set(named, out)
+	ix.memo[key] = out
 	return out
 }

@@ -169,6 +169,16 @@ func isStd(pass *analysis.Pass) bool {
 	return isStdPath(pass.Pkg.Path())
 }
 
+// inStd reports whether package path p, seen from this pass, is in the
+// standard library: outside the pass's own module and without a dot in its
+// first element.
+func (e *engine) inStd(p string) bool {
+	if m := e.pass.Module; m != nil && m.Path != "" && (p == m.Path || strings.HasPrefix(p, m.Path+"/")) {
+		return false
+	}
+	return isStdPath(p)
+}
+
 func isStdPath(path string) bool {
 	first, _, _ := strings.Cut(path, "/")
 	return !strings.Contains(first, ".")

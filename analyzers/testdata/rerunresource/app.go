@@ -42,10 +42,13 @@ func bad(ui *dash.UI) {
 	defer db.Close()
 	newDB()                                 // want `^bad → newDB → sql.Open: opens a new connection pool on every rerun; cache the result of newDB with dash.CacheSingleton`
 	store.Open("")                          // want `bad → store.Open → sql.Open`
-	c := &http.Client{Timeout: time.Second} // want `bad → http.Client\{\}: creates a new client, with its own connections, on every rerun`
-	_ = c
-	t := http.Transport{} // want `bad → http.Transport\{\}`
-	_ = &t
+	// A client literal with no Transport of its own shares
+	// http.DefaultTransport: no new connections.
+	c := &http.Client{Timeout: time.Second}
+	c.CloseIdleConnections()
+	// One with its own Transport opens its own.
+	tc := &http.Client{Transport: &http.Transport{MaxIdleConns: 4}} // want `^bad → http.Transport\{\}: creates a new client, with its own connections, on every rerun; create it once with dash.CacheSingleton \(or dash.CacheResource, per key\)$`
+	tc.CloseIdleConnections()
 	redis.NewClient(&redis.Options{}) // want `bad → redis.NewClient`
 }
 
@@ -72,8 +75,8 @@ var (
 
 func viaOnce(ui *dash.UI) {
 	once.Do(func() { shared, _ = sql.Open("postgres", "") })
-	onceMore := sync.OnceValue(func() *http.Client { return &http.Client{} }) // want `viaOnce → http.Client\{\}`
-	onceMore()
+	onceMore := sync.OnceValue(func() *http.Transport { return &http.Transport{} }) // want `viaOnce → http.Transport\{\}`
+	onceMore().CloseIdleConnections()
 }
 
 // Generic helpers and goroutines.
@@ -86,6 +89,7 @@ func open[T any](dsn string) (*sql.DB, T) {
 func generic(ui *dash.UI) {
 	open[int]("") // want `generic → open → sql.Open`
 	go func() {
-		_ = &http.Transport{} // want `generic → http.Transport\{\}`
+		tr := &http.Transport{} // want `generic → http.Transport\{\}`
+		tr.CloseIdleConnections()
 	}()
 }
