@@ -132,54 +132,15 @@ func (e *engine) implReach(im impl) (q, r *Chain) {
 }
 
 // tracedImpls follows the receiver of an interface call to the concrete
-// types stored in it, in the package; nil when any source is out of sight.
+// types stored in it in the package (see values.go); nil when any source
+// is out of sight.
 func (e *engine) tracedImpls(v ssa.Value, m *types.Func) []impl {
-	var concrete []types.Type
-	seen := map[ssa.Value]bool{}
-	var walk func(v ssa.Value) bool
-	walk = func(v ssa.Value) bool {
-		if seen[v] {
-			return true
-		}
-		seen[v] = true
-		if len(seen) > maxTrace {
-			return false
-		}
-		switch v := v.(type) {
-		case *ssa.MakeInterface:
-			if types.IsInterface(v.X.Type()) {
-				return walk(v.X)
-			}
-			concrete = append(concrete, v.X.Type())
-			return true
-		case *ssa.ChangeInterface:
-			return walk(v.X)
-		case *ssa.Phi:
-			for _, x := range v.Edges {
-				if !walk(x) {
-					return false
-				}
-			}
-			return true
-		case *ssa.Call:
-			callee := v.Call.StaticCallee()
-			if callee == nil || !e.local(callee) {
-				return false
-			}
-			for _, b := range origin(callee).Blocks {
-				if ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return); isRet && len(ret.Results) == 1 {
-					if !walk(ret.Results[0]) {
-						return false
-					}
-				}
-			}
-			return true
-		}
-		return false
-	}
-	if !walk(v) || len(concrete) == 0 {
+	t := e.newTracer()
+	t.value(v)
+	if t.unknown || len(t.concrete) == 0 {
 		return nil
 	}
+	concrete := t.concrete
 	var out []impl
 	for _, t := range concrete {
 		sel := e.prog.MethodSets.MethodSet(t).Lookup(m.Pkg(), m.Name())

@@ -158,7 +158,10 @@ type tracer struct {
 	seen    map[ssa.Value]bool
 	seenKey map[any]bool
 	fns     []*ssa.Function
-	unknown bool
+	// concrete collects, for an interface value, the dynamic types
+	// converted into it.
+	concrete []types.Type
+	unknown  bool
 }
 
 func (e *engine) newTracer() *tracer {
@@ -208,6 +211,12 @@ func (t *tracer) value(v ssa.Value) {
 	case *ssa.ChangeType:
 		t.value(v.X)
 	case *ssa.MakeInterface:
+		if _, isFunc := v.X.Type().Underlying().(*types.Signature); isFunc || types.IsInterface(v.X.Type()) {
+			t.value(v.X)
+			return
+		}
+		t.concrete = append(t.concrete, v.X.Type())
+	case *ssa.ChangeInterface:
 		t.value(v.X)
 	case *ssa.TypeAssert:
 		t.value(v.X)
