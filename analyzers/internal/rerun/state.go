@@ -254,7 +254,10 @@ func (e *engine) constLike(v ssa.Value) bool {
 			if x.Pkg != e.ssa {
 				return false
 			}
-			for _, st := range e.index().globals[x] {
+			// What is stored into the variable, and into the map or slice
+			// it holds (through any load of it), must be constant.
+			ix := e.index()
+			for _, st := range append(ix.globals[x], ix.elems[x]...) {
 				if !value(st) {
 					return false
 				}
@@ -285,6 +288,9 @@ func (e *engine) constLike(v ssa.Value) bool {
 		for _, r := range *refs {
 			switch r := r.(type) {
 			case *ssa.Store:
+				if _, toGlobal := r.Addr.(*ssa.Global); r.Val == v && toGlobal {
+					continue // a table declared at package level; see addr
+				}
 				if r.Addr != v || !value(r.Val) {
 					return false
 				}
