@@ -1,10 +1,15 @@
 package dash
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -272,4 +277,284 @@ func TestAbuseNullValues(t *testing.T) {
 	}
 	c.send(map[string]any{"type": "rerun"})
 	c.waitText("n=7 ok=true name=x")
+}
+
+// settleUploadMemory collects garbage until the upload memory of earlier
+// tests' files has come back, and returns what is still held.
+func settleUploadMemory() int64 {
+	for range 20 {
+		runtime.GC()
+		if uploadMemory.Load() == 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond) // cleanups run after the GC, on their own goroutine
+	}
+	return uploadMemory.Load()
+}
+
+func heapAlloc() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// TestAbuseUploadMemoryBudget has four sessions upload 40 files of 1 MiB
+// in all, each small enough to be held in memory, against a budget of 8
+// MiB: the rest must go to disk. Before the budget, such uploads took a
+// server from 20 MB to 863 MB.
+func TestAbuseUploadMemoryBudget(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	const budget = 8 << 20
+	settleUploadMemory()
+	before := heapAlloc()
+	hs, _ := startPage(t, func(ui *UI) {
+		fs := ui.FileUploader("files", AcceptMultiple())
+		spooled := 0
+		for _, f := range fs {
+			if f.file != nil {
+				spooled++
+			}
+		}
+		ui.Text(fmt.Sprintf("%d files, %d spooled", len(fs), spooled))
+	}, WithConfig(func() Config {
+		cfg := DefaultConfig()
+		cfg.Server.MaxUploadMemory = budget
+		return cfg
+	}()))
+	file := strings.Repeat("x", 1<<20)
+	var files [][2]string
+	for i := range 10 {
+		files = append(files, [2]string{fmt.Sprintf("f%d.txt", i), file})
+	}
+	spooled := 0
+	for range 4 {
+		c := dial(t, hs, "", "/")
+		id := widgetID(t, c.waitText("0 files, 0 spooled"), kindFileUploader, "files")
+		if code, msg := postFiles(t, hs, c, id, files...); code != http.StatusNoContent {
+			t.Fatalf("upload = %d %s", code, msg)
+		}
+		els := c.waitRender("the files", func(els []element) bool {
+			return len(find(els, kindText)) == 1 && strings.HasPrefix(find(els, kindText)[0].props["text"].(string), "10 files")
+		})
+		var n, s int
+		fmt.Sscanf(find(els, kindText)[0].props["text"].(string), "%d files, %d spooled", &n, &s)
+		spooled += s
+	}
+	if spooled < 40-budget>>20 {
+		t.Errorf("%d of 40 files spooled; with a budget of 8 MiB at least 32 must be", spooled)
+	}
+	if used := uploadMemory.Load(); used > budget {
+		t.Errorf("uploads hold %d bytes of memory, over the budget of %d", used, budget)
+	}
+	// The heap holds the budget's worth of files and little else: without
+	// the budget it grew by all 40 MiB.
+	if grown := int64(heapAlloc()) - int64(before); grown > budget+12<<20 {
+		t.Errorf("heap grew by %d MiB holding 40 MiB of uploads under an 8 MiB budget", grown>>20)
+	}
+}
+
+// TestAbuseSessionUploadCap fills one session's upload cap: a further file
+// is refused with 413 while replacing a file within the cap is fine.
+func TestAbuseSessionUploadCap(t *testing.T) {
+	hs, _ := startPage(t, func(ui *UI) {
+		a, b := ui.FileUploader("a"), ui.FileUploader("b")
+		ui.Text(fmt.Sprintf("a=%d b=%d", len(a), len(b)))
+	}, WithConfig(func() Config {
+		cfg := DefaultConfig()
+		cfg.Server.MaxSessionUploads = 3 << 20
+		return cfg
+	}()))
+	c := dial(t, hs, "", "/")
+	els := c.waitText("a=0 b=0")
+	a, b := widgetID(t, els, kindFileUploader, "a"), widgetID(t, els, kindFileUploader, "b")
+	two := strings.Repeat("y", 2<<20)
+	if code, msg := postFiles(t, hs, c, a, [2]string{"a.bin", two}); code != http.StatusNoContent {
+		t.Fatalf("first upload = %d %s", code, msg)
+	}
+	c.waitText("a=1 b=0")
+	code, msg := postFiles(t, hs, c, b, [2]string{"b.bin", two})
+	if code != http.StatusRequestEntityTooLarge || !strings.Contains(msg, "this session's uploads") {
+		t.Errorf("upload beyond the session cap = %d %q, want 413 naming the session's limit", code, msg)
+	}
+	// Replacing a's file does not count a's old one.
+	if code, msg := postFiles(t, hs, c, a, [2]string{"a2.bin", two}); code != http.StatusNoContent {
+		t.Errorf("replacing within the cap = %d %s", code, msg)
+	}
+	// Another session has its own cap.
+	d := dial(t, hs, "", "/")
+	d.waitText("a=0 b=0")
+	if code, msg := postFiles(t, hs, d, b, [2]string{"b.bin", two}); code != http.StatusNoContent {
+		t.Errorf("another session's upload = %d %s", code, msg)
+	}
+}
+
+// TestAbuseUploadsReleasedWithSession disconnects a session holding a file
+// in memory and a spooled one: when the session expires both are released
+// at once, the spool file closed and the memory budget given back.
+func TestAbuseUploadsReleasedWithSession(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	got := make(chan []*UploadedFile, 4)
+	hs, srv := startPage(t, func(ui *UI) {
+		fs := ui.FileUploader("files", AcceptMultiple())
+		if len(fs) > 0 {
+			got <- fs
+		}
+		ui.Text(fmt.Sprintf("%d files", len(fs)))
+	}, SessionTTL(50*time.Millisecond))
+	settleUploadMemory()
+	base := uploadMemory.Load()
+	c := dial(t, hs, "", "/")
+	id := widgetID(t, c.waitText("0 files"), kindFileUploader, "files")
+	small, big := strings.Repeat("s", 1000), strings.Repeat("b", uploadMemoryLimit+1)
+	if code, msg := postFiles(t, hs, c, id, [2]string{"small.txt", small}, [2]string{"big.txt", big}); code != http.StatusNoContent {
+		t.Fatalf("upload = %d %s", code, msg)
+	}
+	c.waitText("2 files")
+	fs := <-got
+	if fs[0].file != nil || fs[1].file == nil {
+		t.Fatalf("want the small file in memory and the big one spooled")
+	}
+	if held := uploadMemory.Load() - base; held != int64(len(small)) {
+		t.Errorf("upload memory grew by %d, want %d", held, len(small))
+	}
+	c.close()
+	waitFor(t, "the session to expire", func() bool { return srv.sessionCount() == 0 })
+	if _, err := fs[1].ReadAt(make([]byte, 1), 0); err == nil {
+		t.Errorf("the spool file of an expired session is still open")
+	}
+	if held := uploadMemory.Load() - base; held != 0 {
+		t.Errorf("upload memory still holds %d bytes of an expired session", held)
+	}
+}
+
+// TestAbuseUploadNames sends names that must not reach the app as path
+// elements.
+func TestAbuseUploadNames(t *testing.T) {
+	got := make(chan string, 8)
+	hs, _ := startPage(t, func(ui *UI) {
+		for _, f := range ui.FileUploader("f") {
+			got <- f.Name
+		}
+		ui.Text("ready")
+	})
+	c := dial(t, hs, "", "/")
+	id := widgetID(t, c.waitText("ready"), kindFileUploader, "f")
+	for _, name := range []string{"..", ".", "/", `..\..`, "../..", `C:\x\..`} {
+		if code, msg := postFiles(t, hs, c, id, [2]string{name, "x"}); code != http.StatusNoContent {
+			t.Fatalf("upload %q = %d %s", name, code, msg)
+		}
+		if n := <-got; n == ".." || n == "." || strings.ContainsAny(n, `/\`) {
+			t.Errorf("upload named %q reached the app as %q", name, n)
+		}
+	}
+}
+
+// trickleUpload starts an upload whose body comes one byte per interval
+// over a raw connection, and returns a channel with the status the server
+// answers (0 if it closed the connection without one).
+func trickleUpload(t *testing.T, hs *httptest.Server, c *testClient, id string, interval time.Duration) <-chan int {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(hs.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	const boundary = "b0undary"
+	fmt.Fprintf(conn, "POST %s?session=%s&widget=%s HTTP/1.1\r\nHost: %s\r\nContent-Type: multipart/form-data; boundary=%s\r\nContent-Length: 1000000\r\n\r\n",
+		pathUpload, c.welcome.Session, id, strings.TrimPrefix(hs.URL, "http://"), boundary)
+	fmt.Fprintf(conn, "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.bin\"\r\n\r\n", boundary)
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if _, err := conn.Write([]byte{'x'}); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	status := make(chan int, 1)
+	go func() {
+		defer close(done)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			status <- 0
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	return status
+}
+
+// TestAbuseSlowUploads trickles 20 upload bodies at 10 bytes/s: each is cut
+// off with 408 once its grace period is over, instead of holding a handler
+// indefinitely.
+func TestAbuseSlowUploads(t *testing.T) {
+	hs, _ := startServer(t, NewApp().Page("/", "Home", func(ui *UI) {
+		ui.FileUploader("f")
+		ui.Text("ready")
+	}), func(s *server) { s.uploadGrace = 200 * time.Millisecond })
+	c := dial(t, hs, "", "/")
+	id := widgetID(t, c.waitText("ready"), kindFileUploader, "f")
+	start := time.Now()
+	var results []<-chan int
+	for range 20 {
+		results = append(results, trickleUpload(t, hs, c, id, 100*time.Millisecond))
+	}
+	for _, r := range results {
+		select {
+		case code := <-r:
+			if code != http.StatusRequestTimeout {
+				t.Errorf("a trickling upload got %d, want 408", code)
+			}
+		case <-time.After(testTimeout):
+			t.Fatalf("a trickling upload still open after %v", time.Since(start))
+		}
+	}
+	// Bound: the grace period plus scheduling; the default minimum rate
+	// (16 KiB/s) is far above 10 bytes/s.
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("cutting off slow uploads took %v", d)
+	}
+}
+
+// TestAbuseSlowUploadsDoNotHoldShutdown starts trickling uploads still in
+// their grace period and shuts down: they end with the shutdown, well
+// within its bound.
+func TestAbuseSlowUploadsDoNotHoldShutdown(t *testing.T) {
+	hs, srv := startPage(t, func(ui *UI) {
+		ui.FileUploader("f")
+		ui.Text("ready")
+	})
+	c := dial(t, hs, "", "/")
+	id := widgetID(t, c.waitText("ready"), kindFileUploader, "f")
+	var results []<-chan int
+	for range 20 {
+		results = append(results, trickleUpload(t, hs, c, id, 100*time.Millisecond))
+	}
+	time.Sleep(300 * time.Millisecond) // the uploads are being read
+	c.close()                          // a WebSocket that answers its close frame; only uploads are left
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	if err := srv.shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	for _, r := range results {
+		select {
+		case <-r:
+		case <-time.After(testTimeout):
+			t.Fatalf("a trickling upload still open %v after shutdown began", time.Since(start))
+		}
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("slow uploads held shutdown for %v", d)
+	}
 }

@@ -31,6 +31,7 @@ func (f optionFunc) applyOption(c *Config) { f(c) }
 type Config struct {
 	Server ServerConfig
 	Theme  ThemeConfig
+	Cache  CacheConfig  // [cache]: the Redis server of shared caches
 	Logger *slog.Logger `toml:"-"`
 
 	// routes are extra handlers mounted next to the app (such as
@@ -47,6 +48,27 @@ type ServerConfig struct {
 	SessionTTL     time.Duration // how long a disconnected session is kept, default 2m
 	AllowedOrigins []string      // extra origins allowed to open the WebSocket
 	MaxSessions    int           // live plus disconnected sessions kept, default 1000; 0 means no limit
+
+	// AllowedHosts are Host header values (host or host:port; a leading
+	// "*." matches subdomains) served besides loopback names and the bound
+	// address. Add the public name behind a reverse proxy.
+	AllowedHosts []string
+	// MaxSessionsPerClient bounds the sessions of one client address,
+	// default 100; 0 means no limit.
+	MaxSessionsPerClient int
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies
+	// whose X-Forwarded-For names the client. Empty: the header is ignored.
+	TrustedProxies []string
+	// MaxUploadMemory bounds the bytes of uploaded files held in memory by
+	// the whole process, default 64 MiB; further files go to unlinked
+	// temporary files.
+	MaxUploadMemory int64
+	// MaxSessionUploads bounds the bytes of uploaded files one session
+	// holds, default 400 MiB.
+	MaxSessionUploads int64
+	// UploadMinRate is the average rate in bytes per second an upload body
+	// must keep after a 10 s grace period, default 16 KiB/s.
+	UploadMinRate int64
 }
 
 // ThemeConfig is the [theme] section of dash.toml.
@@ -253,6 +275,11 @@ func (a *App) serve(ctx context.Context, cfg Config, ln net.Listener) error {
 		log = slog.Default()
 		cfg.Logger = log
 	}
+	stopShared, err := startSharedStore(cfg.Cache, log)
+	if err != nil {
+		return err
+	}
+	defer stopShared()
 	srv := a.newServer(cfg)
 	if ln == nil {
 		addr := net.JoinHostPort(cfg.Server.Address, strconv.Itoa(cfg.Server.Port))

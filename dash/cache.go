@@ -23,6 +23,7 @@ type cacheConfig struct {
 	computeTimeout time.Duration
 	validate       any // func(V) bool, checked against V at construction
 	release        any // func(V), checked against V at construction
+	shared         *sharedOption
 	now            func() time.Time
 }
 
@@ -136,6 +137,7 @@ type DataCache[K comparable, V any] struct {
 	cfg    cacheConfig
 	core   *cachecore.Cache[K, V]
 	copier *copyable.Copier[V]
+	sh     *sharedTier[K, V] // with Shared: replaces core
 }
 
 // CacheData returns a data cache around fn. V must be deep-copyable under
@@ -164,6 +166,10 @@ func CacheData[K comparable, V any](fn func(ctx context.Context, key K) (V, erro
 		panic(fmt.Sprintf("dash.CacheData %q: values of type %s cannot be deep-copied: %v%s", cfg.name, reflect.TypeFor[V](), err, hint))
 	}
 	c := &DataCache[K, V]{fn: fn, cfg: cfg, copier: copier}
+	if cfg.shared != nil {
+		c.sh = newSharedTier(fn, cfg, copier)
+		return c
+	}
 	c.core = cachecore.New(cachecore.Config[K, V]{
 		Name:           cfg.name,
 		TTL:            cfg.ttl,
@@ -191,6 +197,13 @@ func (c *DataCache[K, V]) store(v V) (V, int64, error) {
 // Errors are returned, wrapped with the cache's name, and never cached.
 func (c *DataCache[K, V]) Get(ctx context.Context, key K) (V, error) {
 	var zero V
+	if c.sh != nil {
+		v, err := c.sh.get(ctx, key)
+		if err != nil {
+			return zero, fmt.Errorf("dash: data cache %q: %w", c.cfg.name, err)
+		}
+		return v, nil
+	}
 	v, err := c.core.Get(ctx, key, c.fn)
 	if err != nil {
 		return zero, fmt.Errorf("dash: data cache %q: %w", c.cfg.name, err)
@@ -205,13 +218,34 @@ func (c *DataCache[K, V]) Get(ctx context.Context, key K) (V, error) {
 
 // Forget removes the entry for key. A computation of key already running
 // still answers its callers, but its result is not kept.
-func (c *DataCache[K, V]) Forget(key K) { c.core.Forget(key) }
+// With Shared, every replica forgets it.
+func (c *DataCache[K, V]) Forget(key K) {
+	if c.sh != nil {
+		c.sh.forget(key)
+		return
+	}
+	c.core.Forget(key)
+}
 
 // Clear removes every entry, like Forget for every key.
-func (c *DataCache[K, V]) Clear() { c.core.Clear() }
+// With Shared, on every replica.
+func (c *DataCache[K, V]) Clear() {
+	if c.sh != nil {
+		c.sh.clear()
+		return
+	}
+	c.core.Clear()
+}
 
 // Stats returns the cache's counters.
-func (c *DataCache[K, V]) Stats() CacheStats { return statsFrom(c.core.Stats()) }
+// With Shared, Hits are hits of the replica's local copy; see SharedStats
+// for the Redis tier.
+func (c *DataCache[K, V]) Stats() CacheStats {
+	if c.sh != nil {
+		return statsFrom(c.sh.core.Stats())
+	}
+	return statsFrom(c.core.Stats())
+}
 
 // ResourceCache holds one shared instance per key for all sessions, such as
 // a connection pool or an API client. Get returns the instance itself, not a
@@ -233,6 +267,9 @@ func CacheResource[K comparable, V any](fn func(ctx context.Context, key K) (V, 
 func newResourceCache[K comparable, V any](fn func(ctx context.Context, key K) (V, error), cfg cacheConfig) *ResourceCache[K, V] {
 	if fn == nil {
 		panic("dash.CacheResource: nil function")
+	}
+	if cfg.shared != nil {
+		panic(fmt.Sprintf("dash.CacheResource %q: Shared is a data cache option; resources (pools, clients) are per process by nature", cfg.name))
 	}
 	core := cachecore.Config[K, V]{
 		Name:           cfg.name,

@@ -33,6 +33,11 @@ func DefaultConfig() Config {
 			MaxMessageSize: 1 << 20,
 			SessionTTL:     2 * time.Minute,
 			MaxSessions:    1000,
+
+			MaxSessionsPerClient: 100,
+			MaxUploadMemory:      64 << 20,
+			MaxSessionUploads:    400 << 20,
+			UploadMinRate:        16 << 10,
 		},
 		Theme:  ThemeConfig{Base: "light"},
 		Logger: slog.Default(),
@@ -63,6 +68,28 @@ func (c Config) Validate() error {
 	}
 	if s.MaxSessions < 0 {
 		errs = append(errs, fmt.Errorf("max sessions %d must not be negative", s.MaxSessions))
+	}
+	if s.MaxSessionsPerClient < 0 {
+		errs = append(errs, fmt.Errorf("max sessions per client %d must not be negative", s.MaxSessionsPerClient))
+	}
+	if s.MaxUploadMemory < 0 {
+		errs = append(errs, fmt.Errorf("max upload memory %d must not be negative", s.MaxUploadMemory))
+	}
+	if s.MaxSessionUploads <= 0 {
+		errs = append(errs, fmt.Errorf("max session uploads %d must be positive", s.MaxSessionUploads))
+	}
+	if s.UploadMinRate < 0 {
+		errs = append(errs, fmt.Errorf("upload min rate %d must not be negative", s.UploadMinRate))
+	}
+	for _, p := range s.TrustedProxies {
+		if _, err := parseProxy(p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, h := range s.AllowedHosts {
+		if strings.TrimSpace(h) == "" || strings.ContainsAny(h, "/ ") {
+			errs = append(errs, fmt.Errorf("allowed host %q: want a host or host:port", h))
+		}
 	}
 	for _, o := range s.AllowedOrigins {
 		if _, err := path.Match(o, ""); err != nil {
@@ -138,6 +165,39 @@ var settings = []setting{
 			err = fmt.Errorf("must not be negative")
 		}
 		c.Server.MaxSessions = int(n)
+		return err
+	}},
+	{"server.allowed-hosts", "Host names served besides loopback and the bound address, such as a proxy's public name (comma-separated; *.example.com)", func(c *Config, v any) error {
+		l, err := asList(v)
+		c.Server.AllowedHosts = l
+		return err
+	}},
+	{"server.max-sessions-per-client", "sessions one client address may hold (0: no limit)", func(c *Config, v any) error {
+		n, err := asInt(v)
+		if err == nil && n < 0 {
+			err = fmt.Errorf("must not be negative")
+		}
+		c.Server.MaxSessionsPerClient = int(n)
+		return err
+	}},
+	{"server.trusted-proxies", "reverse proxies (IPs or CIDRs) whose X-Forwarded-For names the client (comma-separated)", func(c *Config, v any) error {
+		l, err := asList(v)
+		c.Server.TrustedProxies = l
+		return err
+	}},
+	{"server.max-upload-memory", "bytes of uploaded files held in memory by the process; beyond, files go to disk (bytes, or with a unit: 64MiB)", func(c *Config, v any) error {
+		n, err := asSize(v)
+		c.Server.MaxUploadMemory = n
+		return err
+	}},
+	{"server.max-session-uploads", "bytes of uploaded files one session may hold (bytes, or with a unit: 400MiB)", func(c *Config, v any) error {
+		n, err := asSize(v)
+		c.Server.MaxSessionUploads = n
+		return err
+	}},
+	{"server.upload-min-rate", "average bytes per second an upload must keep after 10 s (bytes, or with a unit: 16KiB)", func(c *Config, v any) error {
+		n, err := asSize(v)
+		c.Server.UploadMinRate = n
 		return err
 	}},
 	{"theme.primary-color", "accent colour (CSS colour)", func(c *Config, v any) error {
@@ -256,7 +316,7 @@ func parseFlags(cfg *Config, args []string) error {
 				continue
 			}
 		}
-		if !strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.") {
+		if !strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.") && !strings.HasPrefix(name, "cache.") {
 			continue // the app's own flag
 		}
 		name, value, hasValue := strings.Cut(name, "=")
@@ -293,7 +353,7 @@ func AppArgs(args []string) []string {
 		if !ok {
 			name, ok = strings.CutPrefix(arg, "-")
 		}
-		if !ok || (!strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.")) {
+		if !ok || (!strings.HasPrefix(name, "server.") && !strings.HasPrefix(name, "theme.") && !strings.HasPrefix(name, "cache.")) {
 			out = append(out, arg)
 			continue
 		}

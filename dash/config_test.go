@@ -26,9 +26,50 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := ServerConfig{Address: "127.0.0.1", Port: 8501, MaxUploadSize: 200 << 20, MaxMessageSize: 1 << 20,
-		SessionTTL: 2 * time.Minute, MaxSessions: 1000}
+		SessionTTL: 2 * time.Minute, MaxSessions: 1000, MaxSessionsPerClient: 100,
+		MaxUploadMemory: 64 << 20, MaxSessionUploads: 400 << 20, UploadMinRate: 16 << 10}
 	if !reflect.DeepEqual(cfg.Server, want) {
 		t.Errorf("defaults = %+v, want %+v", cfg.Server, want)
+	}
+}
+
+// TestSafetyLimitKeys sets every safety limit from each text source and
+// checks that bad values are refused.
+func TestSafetyLimitKeys(t *testing.T) {
+	dir := writeTOML(t, `
+[server]
+allowed_hosts = ["dash.example.com", "*.internal"]
+max_sessions_per_client = 7
+trusted_proxies = ["10.0.0.0/8", "::1"]
+max_upload_memory = "8MiB"
+`)
+	env := envOf(map[string]string{"DASH_SERVER_MAX_SESSION_UPLOADS": "32MiB"})
+	cfg, err := LoadConfig(dir, env, []string{"--server.upload-min-rate=1KiB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Server
+	if !reflect.DeepEqual(s.AllowedHosts, []string{"dash.example.com", "*.internal"}) || s.MaxSessionsPerClient != 7 ||
+		!reflect.DeepEqual(s.TrustedProxies, []string{"10.0.0.0/8", "::1"}) || s.MaxUploadMemory != 8<<20 ||
+		s.MaxSessionUploads != 32<<20 || s.UploadMinRate != 1<<10 {
+		t.Errorf("limits = %+v", s)
+	}
+	for _, bad := range []struct{ args []string }{
+		{[]string{"--server.trusted-proxies=10.0.0.0/33"}},
+		{[]string{"--server.trusted-proxies=proxy.local"}},
+		{[]string{"--server.max-sessions-per-client=-1"}},
+		{[]string{"--server.allowed-hosts=http://x/"}},
+		{[]string{"--server.max-upload-memory=0"}},
+	} {
+		if _, err := LoadConfig(t.TempDir(), envOf(nil), bad.args); err == nil {
+			t.Errorf("%v accepted", bad.args)
+		}
+	}
+	// Zero upload memory is valid in code: every file goes to disk.
+	cfg = DefaultConfig()
+	cfg.Server.MaxUploadMemory = 0
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("MaxUploadMemory 0: %v", err)
 	}
 }
 

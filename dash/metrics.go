@@ -54,6 +54,7 @@ func newServerMetrics(srv *server) *serverMetrics {
 			Help: "Open WebSocket connections.",
 		}, func() float64 { return float64(srv.connCount()) }),
 		cacheCollector{},
+		sharedCacheCollector{},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -41,9 +41,14 @@ type server struct {
 
 	ctx    context.Context // cancelled on shutdown; parent of every connection
 	cancel context.CancelFunc
+	// reqCtx is cancelled as soon as shutdown begins: request bodies still
+	// being read (uploads) are cut off, not waited for.
+	reqCtx     context.Context
+	cancelReqs context.CancelFunc
 
 	flushInterval time.Duration
 	helloTimeout  time.Duration // tests shorten it
+	uploadGrace   time.Duration // before UploadMinRate applies; tests shorten it
 	metrics       *serverMetrics
 
 	mu       sync.Mutex
@@ -66,9 +71,11 @@ func newServer(cfg Config, pages []*page) *server {
 		cancel:        cancel,
 		flushInterval: defaultFlushInterval,
 		helloTimeout:  helloTimeout,
+		uploadGrace:   uploadGrace,
 		sessions:      make(map[string]*session),
 		conns:         make(map[*conn]struct{}),
 	}
+	srv.reqCtx, srv.cancelReqs = context.WithCancel(ctx)
 	if srv.log == nil {
 		srv.log = slog.Default()
 	}
@@ -297,6 +304,7 @@ func (srv *server) evictOldestDetachedLocked() bool {
 	}
 	oldest.stopExpiry()
 	delete(srv.sessions, oldest.id)
+	oldest.releaseUploads()
 	return true
 }
 
@@ -308,6 +316,7 @@ func (srv *server) expireFunc(s *session) func(gen uint64) {
 		defer srv.mu.Unlock()
 		if srv.sessions[s.id] == s && s.expired(gen) {
 			delete(srv.sessions, s.id)
+			s.releaseUploads()
 		}
 	}
 }
@@ -337,6 +346,7 @@ func newSessionID() string {
 // cancelled.
 func (srv *server) shutdown(ctx context.Context) error {
 	defer srv.cancel()
+	srv.cancelReqs()
 	srv.mu.Lock()
 	srv.closing = true
 	conns := make([]*conn, 0, len(srv.conns))
@@ -354,8 +364,13 @@ func (srv *server) shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
-		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	srv.mu.Lock()
+	for _, s := range srv.sessions {
+		s.releaseUploads()
+	}
+	srv.mu.Unlock()
+	return nil
 }

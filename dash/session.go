@@ -7,6 +7,7 @@ import (
 	"maps"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,6 +46,8 @@ type session struct {
 	detachGen   uint64 // bumped on every detach, to ignore stale expiry timers
 	detachAt    time.Time
 	expiry      *time.Timer
+
+	uploading atomic.Int64 // bytes of uploads being received, for MaxSessionUploads
 }
 
 // logID identifies the session in logs. The full id is a bearer token for

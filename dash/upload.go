@@ -1,8 +1,10 @@
 package dash
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -29,13 +31,40 @@ func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown session", http.StatusNotFound)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, srv.cfg.Server.MaxUploadSize)
-	if err := s.upload(q.Get("widget"), r); err != nil {
+	limits := srv.cfg.Server
+	widget := q.Get("widget")
+	held := s.sessionUploadBytes(widget)
+	body := http.MaxBytesReader(w, r.Body, limits.MaxUploadSize)
+	capped := &sessionCapReader{r: body, s: s, held: held, limit: limits.MaxSessionUploads}
+	defer capped.done()
+	// A client trickling its body would hold the handler (and shutdown)
+	// for as long as it liked.
+	timed, stop := newRateReader(srv.reqCtx, w, capped, srv.uploadGrace, uploadIdle, limits.UploadMinRate)
+	defer stop()
+	// The widget reads a copy of the request: net/http looks at the
+	// original's body, once the handler returns, to decide whether to
+	// drain it, and must see its own type there.
+	r = r.WithContext(context.WithValue(r.Context(), uploadEnvKey{}, &uploadEnv{memLimit: limits.MaxUploadMemory}))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{timed, body}
+	err := errSessionUploads
+	if held < limits.MaxSessionUploads {
+		err = s.upload(widget, r)
+	}
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
 			srv.metrics.uploadRejected("too_large")
 			http.Error(w, fmt.Sprintf("upload exceeds the limit of %d bytes", tooBig.Limit), http.StatusRequestEntityTooLarge)
+		case errors.Is(err, errSessionUploads):
+			srv.metrics.uploadRejected("session_limit")
+			http.Error(w, fmt.Sprintf("this session's uploads would exceed their limit of %d bytes in all; remove a file first", limits.MaxSessionUploads), http.StatusRequestEntityTooLarge)
+		case errors.Is(err, errUploadTooSlow):
+			srv.metrics.uploadRejected("too_slow")
+			http.Error(w, err.Error(), http.StatusRequestTimeout)
 		case errors.Is(err, errUnknownWidget):
 			srv.metrics.uploadRejected("unknown_widget")
 			http.Error(w, err.Error(), http.StatusNotFound)

@@ -14,13 +14,13 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 )
 
 const kindFileUploader = "file_uploader"
 
 // uploadMemoryLimit is the size up to which an uploaded file is kept in
-// memory; larger files go to an unlinked temporary file.
+// memory, while the process's MaxUploadMemory budget allows; larger files
+// go to an unlinked temporary file.
 const uploadMemoryLimit = 4 << 20
 
 // maxUploadFiles bounds the files of one upload request.
@@ -36,6 +36,15 @@ type UploadedFile struct {
 
 	data []byte   // the content, when held in memory
 	file *os.File // or an unlinked temporary file holding it
+	hold *uploadHold
+}
+
+// release gives back what the file holds (budget, spool file). Reading a
+// released spool file fails; data in memory stays readable until garbage.
+func (f *UploadedFile) release() {
+	if f.hold != nil {
+		f.hold.release()
+	}
 }
 
 // ReadAt implements io.ReaderAt over the file's content.
@@ -110,9 +119,10 @@ func AcceptMultiple() WidgetOption {
 // and returns the files uploaded so far, nil before any. The size of an
 // upload is bounded by the server's MaxUploadSize (default 200 MiB); a
 // larger one is refused while it streams in and the widget shows why.
-// Files are held in memory up to 4 MiB, beyond that in unlinked temporary
-// files that no path refers to and that are closed once the files are
-// garbage.
+// Files are held in memory up to 4 MiB while the process's upload memory
+// budget (MaxUploadMemory) allows, otherwise in unlinked temporary files
+// that no path refers to. They are released when the session ends or, once
+// the session no longer holds them, when they are garbage.
 func (ui *UI) FileUploader(label string, opts ...WidgetOption) []*UploadedFile {
 	var uc uploadConfig
 	for _, o := range opts {
@@ -158,6 +168,7 @@ func readUpload(r *http.Request, uc uploadConfig) ([]*UploadedFile, error) {
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, fmt.Errorf("%w: want a multipart/form-data body", errUploadRejected)
 	}
+	env := uploadEnvFrom(r.Context())
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	var files []*UploadedFile
 	for {
@@ -177,7 +188,7 @@ func readUpload(r *http.Request, uc uploadConfig) ([]*UploadedFile, error) {
 			closeFiles(files)
 			return nil, fmt.Errorf("%w: too many files (this uploader takes %s)", errUploadRejected, describeCount(limit))
 		}
-		f, err := readPart(p, uc)
+		f, err := readPart(p, uc, env)
 		p.Close()
 		if err != nil {
 			closeFiles(files)
@@ -206,43 +217,82 @@ func describeCount(n int) string {
 	return fmt.Sprintf("at most %d", n)
 }
 
-func readPart(p *multipart.Part, uc uploadConfig) (*UploadedFile, error) {
-	// filepath.Base of the slash form: Windows clients may send a full
-	// path. The name is shown, never used to build a path.
-	name := filepath.Base(strings.ReplaceAll(p.FileName(), `\`, "/"))
-	if name == "." || name == "/" {
-		name = "upload"
-	}
+func readPart(p *multipart.Part, uc uploadConfig, env *uploadEnv) (*UploadedFile, error) {
+	name := uploadName(p.FileName())
 	if len(uc.extensions) > 0 && !slices.Contains(uc.extensions, strings.ToLower(filepath.Ext(name))) {
 		return nil, fmt.Errorf("%w: %q is not a %s file", errUploadRejected, name, strings.Join(uc.extensions, ", "))
 	}
 	// Read up to the memory limit plus one byte to learn whether the file
-	// fits in memory.
-	head, err := io.ReadAll(io.LimitReader(p, uploadMemoryLimit+1))
+	// fits in memory, if the budget has room for that much; otherwise
+	// only enough to sniff the content type, and spool.
+	headMax := int64(uploadMemoryLimit + 1)
+	reserved := env.reserve(headMax)
+	if !reserved {
+		headMax = sniffLen
+	}
+	head, err := io.ReadAll(io.LimitReader(p, headMax))
 	if err != nil {
+		if reserved {
+			uploadMemory.Add(-headMax)
+		}
 		return nil, fmt.Errorf("reading %q: %w", name, err)
 	}
 	ct := http.DetectContentType(head)
 	if len(uc.types) > 0 && !slices.ContainsFunc(uc.types, func(t string) bool { return strings.HasPrefix(ct, t) }) {
+		if reserved {
+			uploadMemory.Add(-headMax)
+		}
 		return nil, fmt.Errorf("%w: %q has content %s, not %s", errUploadRejected, name, ct, strings.Join(uc.types, ", "))
 	}
 	f := &UploadedFile{Name: name, ContentType: ct}
-	if len(head) <= uploadMemoryLimit {
-		f.data, f.Size = head, int64(len(head))
+	if int64(len(head)) < headMax {
+		// The whole file is read: keep it in memory, at its exact size
+		// (ReadAll's buffer can be twice as large). A file shorter than
+		// sniffLen stays in memory even beyond the budget: an open spool
+		// file per tiny file would cost more.
+		f.data, f.Size = bytes.Clone(head), int64(len(head))
+		mem := int64(len(f.data))
+		if reserved {
+			uploadMemory.Add(mem - headMax) // keep only what the file holds
+		} else {
+			uploadMemory.Add(mem) // a small file read within the sniff length
+		}
+		f.hold = &uploadHold{mem: mem}
+		runtime.AddCleanup(f, (*uploadHold).release, f.hold)
 		return f, nil
 	}
 	tmp, err := spoolFile()
-	if err != nil {
-		return nil, err
+	if err == nil {
+		f.Size, err = io.Copy(tmp, io.MultiReader(bytes.NewReader(head), p))
 	}
-	n, err := io.Copy(tmp, io.MultiReader(bytes.NewReader(head), p))
+	if reserved {
+		uploadMemory.Add(-headMax)
+	}
 	if err != nil {
-		tmp.Close()
+		if tmp != nil {
+			tmp.Close()
+		}
 		return nil, fmt.Errorf("reading %q: %w", name, err)
 	}
-	f.file, f.Size = tmp, n
-	runtime.AddCleanup(f, func(t *os.File) { t.Close() }, tmp)
+	f.file = tmp
+	f.hold = &uploadHold{file: tmp}
+	runtime.AddCleanup(f, (*uploadHold).release, f.hold)
 	return f, nil
+}
+
+// sniffLen is what http.DetectContentType looks at.
+const sniffLen = 512
+
+// uploadName reduces the client's file name to something to show: its last
+// path element (Windows clients may send a full path), never "", "." or
+// "..". It is never used to build a path.
+func uploadName(client string) string {
+	name := filepath.Base(strings.ReplaceAll(client, `\`, "/"))
+	switch name {
+	case ".", "..", "/", "":
+		return "upload"
+	}
+	return name
 }
 
 func closeFiles(fs []*UploadedFile) {
@@ -253,21 +303,17 @@ func closeFiles(fs []*UploadedFile) {
 	}
 }
 
-// uploadDir is the process's private directory for upload spool files,
-// created on first use with mode 0700.
-var uploadDir = sync.OnceValues(func() (string, error) {
-	return os.MkdirTemp("", "dash-uploads-")
-})
-
-// spoolFile creates a temporary file with a random name in the private
-// upload directory and unlinks it at once: the open file is the only
-// reference to the content, so nothing is left behind on disk whatever
-// happens to the process, and no other process can open it by name.
+// spoolFile creates a temporary file in a private directory (mode 0700)
+// and unlinks both at once: the open file is the only reference to the
+// content, so nothing is left behind on disk whatever happens to the
+// process (not even an empty directory), and no other process can open
+// it by name.
 func spoolFile() (*os.File, error) {
-	dir, err := uploadDir()
+	dir, err := os.MkdirTemp("", "dash-uploads-")
 	if err != nil {
 		return nil, fmt.Errorf("creating the upload directory: %w", err)
 	}
+	defer os.Remove(dir)
 	f, err := os.CreateTemp(dir, "upload-")
 	if err != nil {
 		return nil, fmt.Errorf("creating an upload spool file: %w", err)

@@ -245,7 +245,7 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(broken, "broken.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, format := range []string{"text", "json", "sarif", "github"} {
+	for _, format := range []string{"text", "json", "sarif", "github", "rdjson"} {
 		r := dashvet(t, dir, "-format="+format, "./broken")
 		if r.code != 2 || !strings.Contains(r.stderr, "broken.go:3") {
 			t.Errorf("-format=%s on a type error: exit %d, want 2, stderr:\n%s", format, r.code, r.stderr)

@@ -102,7 +102,7 @@ func Render(kind Kind, labels []string, series []Series) ([]byte, error) {
 	var err error
 	// A line needs two points; a single label is drawn as bars.
 	if kind == Bar || len(labels) == 1 {
-		err = barChart(esc, series).Render(gochart.SVG, &buf)
+		buf.Write(renderBars(esc, series))
 	} else {
 		err = lineChart(kind, esc, series).Render(gochart.SVG, &buf)
 	}
@@ -238,48 +238,4 @@ func trim(f float64) string {
 		s = s[:len(s)-2]
 	}
 	return s
-}
-
-// barChart draws one bar per label, or, for several series, a group of
-// bars per label in the series' colours (labelled on the group's first).
-func barChart(labels []string, series []Series) gochart.BarChart {
-	var bars []gochart.Value
-	for i, l := range labels {
-		for j, s := range series {
-			label := ""
-			if j == 0 {
-				label = l
-			}
-			bars = append(bars, gochart.Value{
-				Label: label, Value: s.Values[i],
-				Style: gochart.Style{FillColor: palette[j%len(palette)], StrokeColor: palette[j%len(palette)], StrokeWidth: 1},
-			})
-		}
-	}
-	yr, yt := yAxis(series, true)
-	// The bar width follows from the number of bars; go-chart otherwise
-	// draws fixed 50px bars that overflow the canvas.
-	spacing := 8
-	if len(series) > 1 {
-		spacing = 2
-	}
-	width := (Width-80)/len(bars) - spacing
-	if width < 1 {
-		width = 1
-	}
-	return gochart.BarChart{
-		Width:      Width,
-		Height:     Height,
-		BarWidth:   width,
-		BarSpacing: spacing,
-		Background: gochart.Style{Padding: gochart.Box{Top: 16, Left: 8, Right: 16, Bottom: 8}},
-		XAxis:      gochart.Style{Hidden: false, FontSize: 8},
-		YAxis: gochart.YAxis{
-			Range:          yr,
-			Ticks:          yt,
-			GridMajorStyle: gochart.Style{StrokeColor: drawing.ColorFromHex("e3e5ea"), StrokeWidth: 1},
-			GridLines:      gridLines(yt),
-		},
-		Bars: bars,
-	}
 }

@@ -150,7 +150,7 @@ func Open(cfg Config) (*Store, error) {
 		closed:    make(chan struct{}),
 		done:      make(chan struct{}),
 	}
-	s.ps = s.rdb.Subscribe(context.Background())
+	s.ps = s.rdb.Subscribe(context.Background(), channel)
 	go s.listen()
 	return s, nil
 }
@@ -194,15 +194,16 @@ func (s *Store) fail(op string, err error) {
 	}
 }
 
-// ok records a Redis success: an outage ends, and local copies that may
-// have missed invalidations during it are dropped.
+// ok records a Redis success: an outage ends. Local copies are dropped
+// only when the invalidation subscription comes back after a break (see
+// listen): notices are lost only then, and dropping every replica's copies
+// twice would cost a second wave of recomputation.
 func (s *Store) ok() {
 	if s.downUntil.Load() != 0 {
 		s.downUntil.Store(0)
 	}
 	if s.down.CompareAndSwap(true, false) {
 		s.log.Info("dash: Redis answers again; shared caches resume", "addr", s.Addr())
-		s.clearAll()
 	}
 }
 

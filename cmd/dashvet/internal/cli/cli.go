@@ -83,7 +83,7 @@ func Run(ctx context.Context, args []string, analyzers []*analysis.Analyzer, env
 	fs := flag.NewFlagSet("dashvet", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	var o options
-	fs.StringVar(&o.format, "format", "text", "output format: text, json, sarif or github")
+	fs.StringVar(&o.format, "format", "text", "output format: text, json, sarif, github or rdjson (reviewdog)")
 	fs.StringVar(&o.color, "color", "auto", "color the text output: auto (if a terminal and NO_COLOR is unset), always or never")
 	fs.StringVar(&o.newFromRev, "new-from-rev", "", "report only findings on lines added or changed since this git revision")
 	fs.StringVar(&o.newFromPatch, "new-from-patch", "", "report only findings on lines added by this unified diff file")
@@ -128,9 +128,9 @@ func Run(ctx context.Context, args []string, analyzers []*analysis.Analyzer, env
 
 func (o *options) validate() error {
 	switch o.format {
-	case "text", "json", "sarif", "github":
+	case "text", "json", "sarif", "github", "rdjson":
 	default:
-		return fmt.Errorf("-format=%s: want text, json, sarif or github", o.format)
+		return fmt.Errorf("-format=%s: want text, json, sarif, github or rdjson", o.format)
 	}
 	switch o.color {
 	case "auto", "always", "never":

@@ -181,6 +181,8 @@ func write(ctx context.Context, env *Env, o options, req vetRequest, analyzers [
 		return err
 	case "github":
 		return output.GitHub(env.Stdout, findings, repoRoot(ctx, env.Dir))
+	case "rdjson":
+		return output.RDJSON(env.Stdout, findings, repoRoot(ctx, env.Dir))
 	}
 	packages := 0
 	if len(findings) == 0 && len(errs) == 0 {

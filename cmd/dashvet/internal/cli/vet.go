@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dashvet/dashvet/cmd/dashvet/internal/progress"
 	"github.com/dashvet/dashvet/cmd/dashvet/internal/source"
 	"github.com/dashvet/dashvet/cmd/dashvet/report"
 )
@@ -76,7 +77,23 @@ func goVet(ctx context.Context, env *Env, req vetRequest, analyzers []*analysis.
 	}
 	cmd.WaitDelay = 10 * time.Second
 	var stderr bytes.Buffer
-	cmd.Stderr = io.MultiWriter(env.Stderr, &stderr)
+	userStderr := env.Stderr
+	if env.isTerminal(env.Stderr) {
+		// A cold run takes minutes; say what it is doing. Not when stderr
+		// is a file or pipe (CI logs, tests): nothing extra there.
+		d, entry, err := progress.Start(env.Stderr, progressDelay)
+		if err == nil {
+			defer d.Stop()
+			cmd.Env = append(os.Environ(), entry)
+			userStderr = d.Writer()
+			go func() {
+				if n, err := countUnits(ctx, env, req); err == nil {
+					d.SetTotal(n)
+				}
+			}()
+		}
+	}
+	cmd.Stderr = io.MultiWriter(userStderr, &stderr)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("running go vet: %w", err)
@@ -149,4 +166,34 @@ func countPackages(ctx context.Context, env *Env, req vetRequest) (int, error) {
 		return 0, fmt.Errorf("go list: %w", err)
 	}
 	return strings.Count(string(out), "\n"), nil
+}
+
+// progressDelay is how long a run goes before it shows progress: a warm
+// run is done by then and prints nothing extra.
+const progressDelay = 2 * time.Second
+
+// countUnits returns how many packages go vet may analyse for the
+// patterns: every dependency (for its facts) and every package with its
+// test variants, without the generated test mains. Packages whose analysis
+// is cached are counted but not run, so it is an upper bound.
+func countUnits(ctx context.Context, env *Env, req vetRequest) (int, error) {
+	args := []string{"list", "-deps", "-test", "-f", "{{.ImportPath}}"}
+	if req.tags != "" {
+		args = append(args, "-tags="+req.tags)
+	}
+	args = append(args, req.patterns...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = env.Dir
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("go list: %w", err)
+	}
+	n := 0
+	for line := range strings.Lines(string(out)) {
+		line = strings.TrimSpace(line)
+		if line != "unsafe" && !strings.HasSuffix(line, ".test") {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -1,0 +1,210 @@
+package dash
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// uploadMemory is the number of bytes of uploaded files the process holds
+// in memory. Servers compare it with their MaxUploadMemory: the budget is
+// for the process, whatever number of apps it serves.
+var uploadMemory atomic.Int64
+
+// uploadGrace is how long an upload body may take before UploadMinRate
+// applies; uploadIdle bounds the wait for any one read.
+const (
+	uploadGrace = 10 * time.Second
+	uploadIdle  = 30 * time.Second
+)
+
+// errSessionUploads is the error of an upload that would take a session's
+// uploads beyond MaxSessionUploads.
+var errSessionUploads = errors.New("this session's uploads would exceed their limit")
+
+// errUploadTooSlow is the error of an upload body slower than
+// UploadMinRate.
+var errUploadTooSlow = errors.New("upload too slow")
+
+// uploadEnv is what reading one upload needs from the server: the memory
+// budget and the session's share of its upload cap. It travels in the
+// request's context to the widget's upload reader.
+type uploadEnv struct {
+	memLimit int64 // MaxUploadMemory
+}
+
+type uploadEnvKey struct{}
+
+func uploadEnvFrom(ctx context.Context) *uploadEnv {
+	if e, ok := ctx.Value(uploadEnvKey{}).(*uploadEnv); ok {
+		return e
+	}
+	return &uploadEnv{}
+}
+
+// reserve takes n bytes of the process's upload memory budget, or reports
+// false when that would exceed it: the file then goes to disk.
+func (e *uploadEnv) reserve(n int64) bool {
+	for {
+		used := uploadMemory.Load()
+		if used+n > e.memLimit {
+			return false
+		}
+		if uploadMemory.CompareAndSwap(used, used+n) {
+			return true
+		}
+	}
+}
+
+// uploadHold is what an UploadedFile holds: memory of the budget, an open
+// spool file. It is released once, when the session holding the file ends
+// or, for a file the session no longer holds, when the file is garbage.
+type uploadHold struct {
+	once sync.Once
+	mem  int64
+	file *os.File
+}
+
+func (h *uploadHold) release() {
+	h.once.Do(func() {
+		uploadMemory.Add(-h.mem)
+		if h.file != nil {
+			h.file.Close()
+		}
+	})
+}
+
+// sessionUploadBytes returns the size of the files the session holds as
+// widget values (applied or staged in a form), leaving out widget except,
+// whose value the upload in progress replaces.
+func (s *session) sessionUploadBytes(except string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	add := func(id string, v any) {
+		if fs, ok := v.([]*UploadedFile); ok && id != except {
+			for _, f := range fs {
+				n += f.Size
+			}
+		}
+	}
+	for id, v := range s.values {
+		add(id, v)
+	}
+	for id, v := range s.staged {
+		add(id, v)
+	}
+	return n
+}
+
+// releaseUploads closes the files the session holds, when it ends: their
+// disk space and budget come back at once instead of after a GC.
+func (s *session) releaseUploads() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range []map[string]any{s.values, s.staged} {
+		for id, v := range m {
+			if fs, ok := v.([]*UploadedFile); ok {
+				for _, f := range fs {
+					f.release()
+				}
+				delete(m, id)
+			}
+		}
+	}
+}
+
+// sessionCapReader fails with errSessionUploads once the bytes it has read,
+// with those of the session's other uploads in flight and the files it
+// holds already (held), exceed limit.
+type sessionCapReader struct {
+	r     io.Reader
+	s     *session
+	held  int64
+	limit int64
+	n     int64
+}
+
+func (c *sessionCapReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.n += int64(n)
+		if c.held+c.s.uploading.Add(int64(n)) > c.limit {
+			return n, errSessionUploads
+		}
+	}
+	return n, err
+}
+
+// done takes the bytes read out of the session's uploads in flight: they
+// are now held (or were refused).
+func (c *sessionCapReader) done() { c.s.uploading.Add(-c.n) }
+
+// rateReader enforces a minimum average rate on a request body: after
+// grace, the body must have delivered minRate bytes per second since it
+// began, and no single read may wait longer than idle. It does so with the
+// connection's read deadline, so a stalled client is cut off even while a
+// read blocks. cancel, when ctx ends (shutdown), cuts it off at once.
+type rateReader struct {
+	r       io.Reader
+	rc      *http.ResponseController
+	start   time.Time
+	grace   time.Duration
+	idle    time.Duration
+	minRate int64
+	n       int64
+	expired atomic.Bool // the deadline was pulled in by ctx
+}
+
+func newRateReader(ctx context.Context, w http.ResponseWriter, body io.Reader, grace, idle time.Duration, minRate int64) (*rateReader, func()) {
+	rr := &rateReader{r: body, rc: http.NewResponseController(w), start: time.Now(), grace: grace, idle: idle, minRate: minRate}
+	if err := rr.extend(); err != nil {
+		// The connection has no deadlines (an HTTP/2 stream through some
+		// transports): the body is read without a rate bound.
+		return rr, func() {}
+	}
+	stop := context.AfterFunc(ctx, func() {
+		rr.expired.Store(true)
+		rr.rc.SetReadDeadline(time.Now())
+	})
+	// The deadline stays when the handler returns: net/http may still read
+	// what is left of the body to reuse the connection, and a stalled
+	// client must not hold it there. The next request on the connection
+	// gets deadlines of its own.
+	return rr, func() { stop() }
+}
+
+func (rr *rateReader) extend() error {
+	if rr.expired.Load() {
+		return nil
+	}
+	deadline := time.Now().Add(rr.idle)
+	if rr.minRate > 0 {
+		due := rr.start.Add(rr.grace + time.Duration(float64(rr.n)/float64(rr.minRate)*float64(time.Second)))
+		if due.Before(deadline) {
+			deadline = due
+		}
+	}
+	return rr.rc.SetReadDeadline(deadline)
+}
+
+func (rr *rateReader) Read(p []byte) (int, error) {
+	n, err := rr.r.Read(p)
+	rr.n += int64(n)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		if rr.expired.Load() {
+			return n, fmt.Errorf("%w: the server is shutting down", errUploadTooSlow)
+		}
+		return n, fmt.Errorf("%w: less than %d bytes/s", errUploadTooSlow, rr.minRate)
+	}
+	if n > 0 {
+		rr.extend()
+	}
+	return n, err
+}
