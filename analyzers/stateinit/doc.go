@@ -23,5 +23,10 @@
 //     Has, Get or dash.Value (the key is the same constant, or the same
 //     expression).
 //
+// A helper (any package, generic or not) that receives a *dash.State and
+// sets a constant on it under the same conditions is reported where it is
+// called on the rerun path, with the chain down to the Set; so is a loop
+// that sets every entry of a constant table.
+//
 // URL: https://github.com/dashvet/dashvet/blob/main/docs/analyzers/stateinit.md
 package stateinit
