@@ -40,8 +40,8 @@ func newDB() (*sql.DB, error) { return sql.Open("postgres", "postgres://db/sales
 func bad(ui *dash.UI) {
 	db, _ := sql.Open("postgres", "postgres://db/sales") // want `^bad → sql.Open: opens a new connection pool on every rerun; create it once with dash.CacheSingleton \(or dash.CacheResource, per key\)$`
 	defer db.Close()
-	newDB()                                 // want `^bad → newDB → sql.Open: opens a new connection pool on every rerun; cache the result of newDB with dash.CacheSingleton`
-	store.Open("")                          // want `bad → store.Open → sql.Open`
+	newDB()        // want `^bad → newDB → sql.Open: opens a new connection pool on every rerun; cache the result of newDB with dash.CacheSingleton`
+	store.Open("") // want `bad → store.Open → sql.Open`
 	// A client literal with no Transport of its own shares
 	// http.DefaultTransport: no new connections.
 	c := &http.Client{Timeout: time.Second}

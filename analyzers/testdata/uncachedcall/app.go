@@ -162,7 +162,7 @@ func generics(ui *dash.UI) {
 	for range count(3) {
 		loadSales(ui.Context(), "x") // want `generics → loadSales`
 	}
-	f := db.QueryContext       // a method value is followed to the method
+	f := db.QueryContext        // a method value is followed to the method
 	f(ui.Context(), "SELECT 1") // want `generics → \(\*sql.DB\).QueryContext`
 	var q querier = db
 	q.QueryContext(ui.Context(), "SELECT 1") // want `generics → \(\*sql.DB\).QueryContext`

@@ -67,12 +67,12 @@ func (r *reports) weekly(ctx context.Context) ([]Sale, error) { return loadSales
 
 func functionValues(ui *dash.UI) {
 	ctx := ui.Context()
-	fetch(ctx, "https://api.example.com/rates")  // want `^functionValues → fetchHTTP → \(\*http.Client\).Do: HTTP request runs on every rerun; wrap fetchHTTP in dash.CacheData$`
-	load(ctx, "EMEA")                            // want `functionValues → loadSales → \(\*sql.DB\).QueryContext`
+	fetch(ctx, "https://api.example.com/rates")   // want `^functionValues → fetchHTTP → \(\*http.Client\).Do: HTTP request runs on every rerun; wrap fetchHTTP in dash.CacheData$`
+	load(ctx, "EMEA")                             // want `functionValues → loadSales → \(\*sql.DB\).QueryContext`
 	newService(fetchHTTP).fetch(ctx, "https://x") // want `functionValues → fetchHTTP → \(\*http.Client\).Do`
 	svc := &service{fetch: fetchHTTP}
-	svc.fetch(ctx, "https://y")     // want `functionValues → fetchHTTP`
-	loaders["sales"](ctx, "EMEA")   // want `functionValues → loadSales`
+	svc.fetch(ctx, "https://y")   // want `functionValues → fetchHTTP`
+	loaders["sales"](ctx, "EMEA") // want `functionValues → loadSales`
 	if f, ok := loaders[ui.Selectbox("Kind", []string{"sales"})]; ok {
 		f(ctx, "APAC") // want `functionValues → loadSales`
 	}
