@@ -13,7 +13,7 @@ import (
 
 func TestBindAddr(t *testing.T) {
 	analysistest.Run(t, testenv.Dir(t), bindaddr.Analyzer,
-		"./bindaddr/code", "./bindaddr/docker", "./bindaddr/dockerok", "./bindaddr/compose")
+		"./bindaddr/code", "./bindaddr/docker", "./bindaddr/dockerok", "./bindaddr/compose", "./bindaddr/local")
 }
 
 // TestWithoutFileAccess runs the analyzer as Bazel nogo does, without
