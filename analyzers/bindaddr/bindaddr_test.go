@@ -3,12 +3,11 @@ package bindaddr_test
 import (
 	"testing"
 
-	"github.com/dashvet/dashvet/analyzers/internal/testenv"
-
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dashvet/dashvet/analyzers/bindaddr"
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 )
 
 func TestBindAddr(t *testing.T) {
@@ -18,7 +17,8 @@ func TestBindAddr(t *testing.T) {
 
 // TestWithoutFileAccess runs the analyzer as Bazel nogo does, without
 // Pass.ReadFile or Pass.Module: the Dockerfile next to the package is not
-// read, and the code check still reports.
+// read, so there is no container evidence and the explicit loopback address
+// in it is not reported.
 func TestWithoutFileAccess(t *testing.T) {
 	a := *bindaddr.Analyzer
 	run := a.Run

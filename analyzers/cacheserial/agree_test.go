@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dashvet/dashvet/analyzers/internal/testenv"
-
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dashvet/dashvet/analyzers/cacheserial"
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 	"github.com/dashvet/dashvet/dash/copyable"
 )
 
@@ -46,10 +46,12 @@ func TestAgreesWithRuntime(t *testing.T) {
 		}
 	}
 	for name, typ := range map[string]reflect.Type{
-		"Report":   reflect.TypeFor[Report](),
-		"*Guarded": reflect.TypeFor[*Guarded](),
-		"*sql.DB":  reflect.TypeFor[*sql.DB](),
-		"chan Row": reflect.TypeFor[chan Row](),
+		"Report":        reflect.TypeFor[Report](),
+		"*Guarded":      reflect.TypeFor[*Guarded](),
+		"*sql.DB":       reflect.TypeFor[*sql.DB](),
+		"chan Row":      reflect.TypeFor[chan Row](),
+		"*sql.Rows":     reflect.TypeFor[*sql.Rows](),
+		"*redis.Client": reflect.TypeFor[*redis.Client](),
 	} {
 		p := copyable.CheckReflect(typ)
 		if p == nil {
@@ -73,8 +75,8 @@ func TestAgreesWithRuntime(t *testing.T) {
 			t.Errorf("the analyzer accepts %s, the runtime rejects it: %v", name, p)
 		}
 	}
-	if len(msgs) != 4 {
-		t.Errorf("got %d findings, want 4 (one per uncopyable cache of the testdata)", len(msgs))
+	if len(msgs) != 6 {
+		t.Errorf("got %d findings, want 6 (one per uncopyable cache of the testdata)", len(msgs))
 	}
 }
 

@@ -3,11 +3,10 @@ package cacheserial_test
 import (
 	"testing"
 
-	"github.com/dashvet/dashvet/analyzers/internal/testenv"
-
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dashvet/dashvet/analyzers/cacheserial"
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 )
 
 func TestCacheSerial(t *testing.T) {

@@ -3,10 +3,9 @@ package stateinit_test
 import (
 	"testing"
 
-	"github.com/dashvet/dashvet/analyzers/internal/testenv"
-
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 	"github.com/dashvet/dashvet/analyzers/stateinit"
 )
 
