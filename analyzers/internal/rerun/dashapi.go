@@ -76,18 +76,28 @@ func IsCacheConstructor(fn *types.Func) bool {
 }
 
 // runsOffPath reports whether function literals given to fn run off the
-// rerun path: on a cache miss, a hit validation or an eviction, or once per
-// process through (*sync.Once).Do. (sync.OnceFunc and OnceValue are not
-// included: called in the app, they make a new once on every rerun.)
+// rerun path: in package dash on a cache miss, a hit validation, an
+// eviction or a change; once per process through (*sync.Once).Do; per
+// request for an HTTP handler; later for time.AfterFunc. (sync.OnceFunc and
+// OnceValue are not included: called in the app, they make a new once on
+// every rerun.) Literals given to other callees whose bodies are out of
+// sight are taken to run.
 func runsOffPath(fn *types.Func) bool {
-	if IsCacheConstructor(fn) {
-		return true
+	if fn == nil || fn.Pkg() == nil {
+		return false
 	}
-	if fn != nil && fn.Name() == "Do" && fn.Pkg() != nil && fn.Pkg().Path() == "sync" && recvName(fn) == "Once" {
+	recv := recvName(fn)
+	switch fn.Pkg().Path() {
+	case DashPath:
 		return true
+	case "sync":
+		return recv == "Once" && fn.Name() == "Do"
+	case "net/http":
+		return (recv == "" || recv == "ServeMux") && (fn.Name() == "Handle" || fn.Name() == "HandleFunc")
+	case "time":
+		return recv == "" && fn.Name() == "AfterFunc"
 	}
-	return fn != nil && (fn.Name() == "Validate" || fn.Name() == "OnRelease") &&
-		fn.Pkg() != nil && fn.Pkg().Path() == DashPath && recvName(fn) == ""
+	return false
 }
 
 // IsOnChange reports whether fn is dash.OnChange.

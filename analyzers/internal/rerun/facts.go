@@ -228,6 +228,9 @@ func (e *engine) hiddenImpls() []HiddenImpl {
 				continue
 			}
 			q, r := e.reachFunc(fn, true)
+			if q == nil && r == nil {
+				continue // a method missing from the list reaches nothing
+			}
 			mc := MethodChains{Name: name}
 			// The chains start at the method: its step is kept apart so
 			// that the importer prepends it like any callee's.

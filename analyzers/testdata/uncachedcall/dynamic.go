@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync"
+	"time"
 
 	"dashapp/repo"
 	"dashapp/salespb"
@@ -214,4 +216,19 @@ func level6(ctx context.Context) { loadSales(ctx, "deep") }
 
 func deep(ui *dash.UI) {
 	level1(ui.Context()) // want `^deep → level1 → level2 → level3 → … 2 more … → level6 → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap level1 in dash.CacheData$`
+}
+
+// Literals handed to a callee whose body is out of sight run as part of
+// the rerun (a WaitGroup, an errgroup), unless the callee is known to run
+// them later: an HTTP handler runs per request, time.AfterFunc later.
+func handedOver(ui *dash.UI) {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		loadSales(context.Background(), "EMEA") // want `handedOver → loadSales`
+	})
+	wg.Wait()
+	http.HandleFunc("/export", func(w http.ResponseWriter, r *http.Request) {
+		loadSales(r.Context(), "EMEA")
+	})
+	time.AfterFunc(time.Minute, func() { loadSales(context.Background(), "later") })
 }
