@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -317,11 +318,7 @@ func TestAbuseUploadMemoryBudget(t *testing.T) {
 			}
 		}
 		ui.Text(fmt.Sprintf("%d files, %d spooled", len(fs), spooled))
-	}, WithConfig(func() Config {
-		cfg := DefaultConfig()
-		cfg.Server.MaxUploadMemory = budget
-		return cfg
-	}()))
+	}, MaxUploadMemory(budget))
 	file := strings.Repeat("x", 1<<20)
 	var files [][2]string
 	for i := range 10 {
@@ -360,11 +357,7 @@ func TestAbuseSessionUploadCap(t *testing.T) {
 	hs, _ := startPage(t, func(ui *UI) {
 		a, b := ui.FileUploader("a"), ui.FileUploader("b")
 		ui.Text(fmt.Sprintf("a=%d b=%d", len(a), len(b)))
-	}, WithConfig(func() Config {
-		cfg := DefaultConfig()
-		cfg.Server.MaxSessionUploads = 3 << 20
-		return cfg
-	}()))
+	}, MaxSessionUploads(3<<20))
 	c := dial(t, hs, "", "/")
 	els := c.waitText("a=0 b=0")
 	a, b := widgetID(t, els, kindFileUploader, "a"), widgetID(t, els, kindFileUploader, "b")
@@ -556,5 +549,209 @@ func TestAbuseSlowUploadsDoNotHoldShutdown(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("slow uploads held shutdown for %v", d)
+	}
+}
+
+// TestHostPolicy checks which Host headers are served.
+func TestHostPolicy(t *testing.T) {
+	cfg := DefaultConfig().Server
+	cfg.Address = "dash-box"
+	cfg.AllowedHosts = []string{"dash.example.com", "*.corp.example", "proxy.example:8443"}
+	p := newHostPolicy(cfg)
+	for host, want := range map[string]bool{
+		"127.0.0.1:8501":         true,
+		"[::1]:8501":             true,
+		"10.1.2.3":               true, // IP literals cannot be rebound
+		"localhost:8501":         true,
+		"LOCALHOST.":             true,
+		"app.localhost":          true,
+		"dash-box:8501":          true, // the bound name
+		"dash.example.com":       true,
+		"Dash.Example.Com:443":   true,
+		"a.b.corp.example":       true,
+		"corp.example":           false, // "*." is for subdomains
+		"proxy.example:8443":     true,
+		"proxy.example:80":       false,
+		"evil.example":           false,
+		"localhost.evil.example": false,
+		"dash.example.com.evil":  false,
+		"":                       false,
+	} {
+		if got := p.allows(host); got != want {
+			t.Errorf("allows(%q) = %v, want %v", host, got, want)
+		}
+	}
+	if !newHostPolicy(ServerConfig{AllowedHosts: []string{"*"}}).allows("anything.example") {
+		t.Errorf(`"*" does not allow every host`)
+	}
+}
+
+// TestAbuseDNSRebinding requests the page, the WebSocket and an upload
+// with a foreign Host, as a page that rebound its own domain to 127.0.0.1
+// would: all are refused with 421, and the log says, once, how to allow a
+// proxy's host.
+func TestAbuseDNSRebinding(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("secret") }, Logger(slog.New(logs)))
+	for range 3 {
+		req, _ := http.NewRequest("GET", hs.URL+"/", nil)
+		req.Host = "evil.example"
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("page for Host evil.example = %d, want 421", resp.StatusCode)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	_, resp, err := websocket.Dial(ctx, wsURL(hs), &websocket.DialOptions{Host: "evil.example:80"})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("WebSocket for Host evil.example: err %v, response %v; want 421", err, resp)
+	}
+	if n := logs.count("dash: refused a request for a host this server does not serve (DNS rebinding protection); " +
+		"if a reverse proxy forwards this name, allow it with --server.allowed-hosts (env DASH_SERVER_ALLOWED_HOSTS, dash.toml [server] allowed_hosts)"); n != 2 {
+		t.Errorf("%d log lines for two refused hosts, want 2 (one per host)", n)
+	}
+	// The health check answers any host; the app itself still works.
+	req, _ := http.NewRequest("GET", hs.URL+pathHealth, nil)
+	req.Host = "10-0-0-7.pods.cluster.local"
+	if resp, err := hs.Client().Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("health check with a pod's name: %v %v", resp, err)
+	}
+	dial(t, hs, "", "/").waitText("secret")
+
+	// An allowed host is served.
+	hs2, _ := startPage(t, func(ui *UI) { ui.Text("ok") }, AllowedHosts("dash.example.com"))
+	req, _ = http.NewRequest("GET", hs2.URL+"/", nil)
+	req.Host = "dash.example.com"
+	if resp, err := hs2.Client().Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("page for an allowed host: %v %v", resp, err)
+	}
+}
+
+// helloAs opens a WebSocket as the client xff names (through a trusted
+// proxy), says hello and returns the connection with the first message's
+// type, or with the close error when the server refused the session.
+func helloAs(t *testing.T, hs *httptest.Server, xff, session string) (*websocket.Conn, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, wsURL(hs), &websocket.DialOptions{HTTPHeader: http.Header{"X-Forwarded-For": {xff}}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { ws.CloseNow() })
+	hello, _ := json.Marshal(map[string]string{"type": "hello", "session": session, "page": "/"})
+	if err := ws.Write(ctx, websocket.MessageText, hello); err != nil {
+		t.Fatalf("hello: %v", err)
+	}
+	_, b, err := ws.Read(ctx)
+	if err != nil {
+		return ws, "", err
+	}
+	var m struct{ Type, Session string }
+	json.Unmarshal(b, &m)
+	return ws, m.Session, nil
+}
+
+// TestAbuseOneClientCannotLockOthersOut has one client open sessions until
+// it is refused: it gets 1013 with a "server busy, retry in N s" reason the
+// page shows, while another client still gets a session; a client making
+// room loses its own oldest disconnected session, not someone else's.
+func TestAbuseOneClientCannotLockOthersOut(t *testing.T) {
+	logs := newLogCounter()
+	hs, srv := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)),
+		MaxSessions(10), MaxSessionsPerClient(3), TrustedProxies("127.0.0.1", "::1"))
+	const attacker, honest = "203.0.113.9", "198.51.100.7"
+	honestWS, honestID, err := helloAs(t, hs, honest, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	honestWS.Close(websocket.StatusNormalClosure, "") // detached, within its TTL
+	var held []*websocket.Conn
+	for range 3 {
+		ws, _, err := helloAs(t, hs, attacker, "")
+		if err != nil {
+			t.Fatalf("session within the client's limit refused: %v", err)
+		}
+		held = append(held, ws)
+	}
+	for range 5 {
+		_, _, err := helloAs(t, hs, attacker, "")
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.StatusTryAgainLater || !strings.HasPrefix(ce.Reason, "server busy, retry in ") {
+			t.Fatalf("a session beyond the client's limit: %v, want 1013 with a retry time", err)
+		}
+	}
+	if n := logs.count("dash: refusing a session: the client holds too many (server.max-sessions-per-client); " +
+		"if every client reaches dash through one reverse proxy, list it in server.trusted-proxies so that clients are told apart"); n != 1 {
+		t.Errorf("%d warnings for five refusals of one client, want 1", n)
+	}
+	// Another client is served, and the honest detached session survived.
+	if _, id, err := helloAs(t, hs, honest, honestID); err != nil || id != honestID {
+		t.Errorf("the honest client's session: %q, %v; want it resumed", id, err)
+	}
+	// The attacker makes room by leaving one session: its next session
+	// evicts that one, its own.
+	held[0].Close(websocket.StatusNormalClosure, "")
+	waitFor(t, "the session to detach", func() bool {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		for _, s := range srv.sessions {
+			if s.client == attacker && s.isDetached() {
+				return true
+			}
+		}
+		return false
+	})
+	if _, _, err := helloAs(t, hs, attacker, ""); err != nil {
+		t.Errorf("a session after leaving one: %v", err)
+	}
+	if n := srv.sessionCount(); n != 4 {
+		t.Errorf("%d sessions, want 4 (three of the attacker, one honest)", n)
+	}
+}
+
+// TestForwardedForIgnoredWithoutTrustedProxies spoofs X-Forwarded-For from
+// a peer that is not a trusted proxy: the header is ignored, so a client
+// cannot escape its limit by naming other addresses.
+func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, MaxSessionsPerClient(2))
+	for i := range 2 {
+		if _, _, err := helloAs(t, hs, fmt.Sprintf("192.0.2.%d", i), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err := helloAs(t, hs, "192.0.2.99", "")
+	if websocket.CloseStatus(err) != websocket.StatusTryAgainLater {
+		t.Errorf("a third session with a spoofed X-Forwarded-For: %v, want 1013", err)
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	proxies := newProxySet([]string{"10.0.0.0/8", "::1"})
+	for _, tc := range []struct{ remote, xff, want string }{
+		{"192.0.2.1:5000", "", "192.0.2.1"},
+		{"192.0.2.1:5000", "198.51.100.1", "192.0.2.1"},                      // not a proxy: header ignored
+		{"10.0.0.5:5000", "198.51.100.1", "198.51.100.1"},                    // trusted proxy
+		{"10.0.0.5:5000", "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"}, // rightmost untrusted
+		{"10.0.0.5:5000", "garbage, 198.51.100.1", "198.51.100.1"},
+		{"10.0.0.5:5000", "198.51.100.1, garbage", "10.0.0.5"}, // a garbled hop: stop
+		{"10.0.0.5:5000", "", "10.0.0.5"},
+		{"[::1]:5000", "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"}, // IPv6 by /64
+		{"[2001:db8::1]:5000", "", "2001:db8::/64"},
+		{"[::ffff:192.0.2.7]:5000", "", "192.0.2.7"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tc.remote
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if got := clientKey(r, proxies); got != tc.want {
+			t.Errorf("clientKey(%s, XFF %q) = %q, want %q", tc.remote, tc.xff, got, tc.want)
+		}
 	}
 }

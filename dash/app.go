@@ -112,6 +112,46 @@ func Logger(l *slog.Logger) Option { return optionFunc(func(c *Config) { c.Logge
 // every session is connected, new connections are refused. 0 means no limit.
 func MaxSessions(n int) Option { return optionFunc(func(c *Config) { c.Server.MaxSessions = n }) }
 
+// AllowedHosts adds Host names the server answers besides IP addresses,
+// loopback names and the name it is bound to: the public name a reverse
+// proxy forwards ("dash.example.com", or "*.example.com" for subdomains;
+// "*" turns the check off). Other hosts get 421, which stops DNS
+// rebinding.
+func AllowedHosts(hosts ...string) Option {
+	return optionFunc(func(c *Config) { c.Server.AllowedHosts = append(c.Server.AllowedHosts, hosts...) })
+}
+
+// MaxSessionsPerClient bounds the sessions of one client address (default
+// 100; 0 means no limit), so one client cannot take every session.
+func MaxSessionsPerClient(n int) Option {
+	return optionFunc(func(c *Config) { c.Server.MaxSessionsPerClient = n })
+}
+
+// TrustedProxies lists reverse proxies (IPs or CIDRs) whose
+// X-Forwarded-For header names the client for MaxSessionsPerClient.
+func TrustedProxies(proxies ...string) Option {
+	return optionFunc(func(c *Config) { c.Server.TrustedProxies = append(c.Server.TrustedProxies, proxies...) })
+}
+
+// MaxUploadMemory bounds the bytes of uploaded files the process holds in
+// memory (default 64 MiB); further files go to unlinked temporary files.
+func MaxUploadMemory(n int64) Option {
+	return optionFunc(func(c *Config) { c.Server.MaxUploadMemory = n })
+}
+
+// MaxSessionUploads bounds the bytes of uploaded files one session holds
+// (default 400 MiB).
+func MaxSessionUploads(n int64) Option {
+	return optionFunc(func(c *Config) { c.Server.MaxSessionUploads = n })
+}
+
+// UploadMinRate sets the average rate in bytes per second an upload body
+// must keep after its first 10 s (default 16 KiB/s; 0 leaves only the 30 s
+// bound on a single read).
+func UploadMinRate(n int64) Option {
+	return optionFunc(func(c *Config) { c.Server.UploadMinRate = n })
+}
+
 // WithConfig replaces the whole configuration, for example with one
 // returned by LoadConfig when the app is mounted with Handler. Options
 // after it still apply.
@@ -244,8 +284,14 @@ func (a *App) newServer(cfg Config) *server {
 }
 
 // Run loads the configuration, serves the app and blocks until SIGINT or
-// SIGTERM, then shuts down gracefully.
+// SIGTERM, then shuts down gracefully. Asked for help (-h, --help), it
+// prints the settings it reads (ConfigUsage) to stdout and returns nil
+// without serving.
 func (a *App) Run() error {
+	if helpRequested(os.Args[1:]) {
+		writeHelp(os.Stdout, os.Args[0])
+		return nil
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

@@ -175,7 +175,7 @@ func TestBrowserServerRefusesOversizedUpload(t *testing.T) {
 	}
 }
 
-// TestBrowserWidgets drives the part-2 widgets the way a user does and
+// TestBrowserWidgets drives the input widgets the way a user does and
 // checks what the app receives.
 func TestBrowserWidgets(t *testing.T) {
 	b := bt.New(t)

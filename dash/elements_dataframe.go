@@ -126,7 +126,7 @@ func sortedRows(rows [][]string, col int, numeric, desc bool) [][]string {
 	for i, r := range rows {
 		keys[i].i = i
 		if numeric {
-			if f, err := strconv.ParseFloat(r[col], 64); err == nil {
+			if f, ok := parseNumber(r[col]); ok {
 				keys[i].num, keys[i].ok = f, true
 			}
 		}
@@ -173,7 +173,7 @@ func inferNumeric(t *tableProps) {
 			if r[j] == "" {
 				continue
 			}
-			if _, err := strconv.ParseFloat(r[j], 64); err != nil {
+			if _, ok := parseNumber(r[j]); !ok {
 				numeric = false
 				break
 			}
@@ -262,4 +262,48 @@ func mergeChunks(chunks []*tableProps) *tableProps {
 	}
 	t.TotalRows = len(t.Rows)
 	return t
+}
+
+// parseNumber reads a cell as a number: plain ("1234.5"), or as people
+// format amounts for reading, with thousands separators and a leading
+// currency sign ("$1,234", "-$1,234.50"), so that such a column still
+// sorts numerically and aligns right.
+func parseNumber(s string) (float64, bool) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f, true
+	}
+	neg := strings.HasPrefix(s, "-")
+	t := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "$")
+	intPart, frac, hasFrac := strings.Cut(t, ".")
+	groups := strings.Split(intPart, ",")
+	switch {
+	case len(groups[0]) == 0:
+		return 0, false
+	case len(groups) == 1 && !strings.HasPrefix(strings.TrimPrefix(s, "-"), "$"):
+		return 0, false // neither grouped nor an amount: ParseFloat said no
+	case len(groups) > 1 && len(groups[0]) > 3:
+		return 0, false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return 0, false
+		}
+	}
+	plain := strings.Join(groups, "")
+	if hasFrac {
+		plain += "." + frac
+	}
+	for _, c := range plain {
+		if (c < '0' || c > '9') && c != '.' {
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(plain, 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
 }

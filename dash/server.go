@@ -47,6 +47,9 @@ type server struct {
 	cancelReqs context.CancelFunc
 
 	flushInterval time.Duration
+	hosts         *hostPolicy
+	proxies       proxySet // trusted reverse proxies, for clientKey
+	refusals      refusalLog
 	helloTimeout  time.Duration // tests shorten it
 	uploadGrace   time.Duration // before UploadMinRate applies; tests shorten it
 	metrics       *serverMetrics
@@ -70,6 +73,8 @@ func newServer(cfg Config, pages []*page) *server {
 		ctx:           ctx,
 		cancel:        cancel,
 		flushInterval: defaultFlushInterval,
+		hosts:         newHostPolicy(cfg.Server),
+		proxies:       newProxySet(cfg.Server.TrustedProxies),
 		helloTimeout:  helloTimeout,
 		uploadGrace:   uploadGrace,
 		sessions:      make(map[string]*session),
@@ -98,7 +103,14 @@ func newServer(cfg Config, pages []*page) *server {
 	return srv
 }
 
-func (srv *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { srv.mux.ServeHTTP(w, r) }
+func (srv *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The health check answers any Host: probes address pods by IP or by
+	// names of their own, and it reveals nothing.
+	if r.URL.Path != pathHealth && !srv.checkHost(w, r) {
+		return
+	}
+	srv.mux.ServeHTTP(w, r)
+}
 
 func (srv *server) lookupPage(path string) *page { return srv.byPath[path] }
 
@@ -183,9 +195,12 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	c := newConn(srv, ws)
 	defer c.cancel()
-	sess, resumed, previous, err := srv.openSession(hello.Session, hello.Page, c)
+	client := clientKey(r, srv.proxies)
+	sess, resumed, previous, err := srv.openSession(hello.Session, hello.Page, c, client)
 	if err != nil {
-		srv.log.Warn("dash: refusing a session", "err", err)
+		srv.logRefused(client, err)
+		// The browser shows the reason ("server busy, retry in 30 s") and
+		// retries then, instead of reconnecting in a loop.
 		ws.Close(websocket.StatusTryAgainLater, truncateReason(err.Error()))
 		return
 	}
@@ -263,49 +278,38 @@ func (srv *server) pageInfos() []pageInfo {
 // openSession resumes the session with id if it exists, or starts a new
 // one, and attaches c to it. The lookup and the attach happen under srv.mu
 // so an expiring session cannot be removed in between.
-func (srv *server) openSession(id, pagePath string, c *conn) (s *session, resumed bool, previous *conn, err error) {
+func (srv *server) openSession(id, pagePath string, c *conn, client string) (s *session, resumed bool, previous *conn, err error) {
 	if srv.lookupPage(pagePath) == nil {
 		pagePath = srv.pages[0].path
 	}
+	shared := srv.loadSharedSession(id) // nil without shared sessions; read before the lock
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	if s = srv.sessions[id]; s != nil && id != "" {
+		s.restoreShared(shared)
 		s.mu.Lock()
 		s.page = pagePath
 		s.mu.Unlock()
 		return s, true, s.attach(c), nil
 	}
-	if max := srv.cfg.Server.MaxSessions; max > 0 && len(srv.sessions) >= max {
-		if !srv.evictOldestDetachedLocked() {
-			return nil, false, nil, errBusy
-		}
+	if err := srv.makeRoomLocked(client); err != nil {
+		return nil, false, nil, err
+	}
+	if shared != nil {
+		// Run on another replica, or on this one before a restart.
+		s = newSession(id, srv, pagePath)
+		s.client = client
+		srv.prepareShared(s)
+		s.restoreShared(shared)
+		srv.sessions[s.id] = s
+		return s, true, s.attach(c), nil
 	}
 	s = newSession(newSessionID(), srv, pagePath)
+	srv.prepareShared(s)
+	s.client = client
 	srv.sessions[s.id] = s
 	s.attach(c)
 	return s, false, nil, nil
-}
-
-// evictOldestDetachedLocked drops the session that has been disconnected
-// longest, to make room for a new one.
-func (srv *server) evictOldestDetachedLocked() bool {
-	var oldest *session
-	var at time.Time
-	for _, s := range srv.sessions {
-		s.mu.Lock()
-		detached, t := s.conn == nil, s.detachAt
-		s.mu.Unlock()
-		if detached && (oldest == nil || t.Before(at)) {
-			oldest, at = s, t
-		}
-	}
-	if oldest == nil {
-		return false
-	}
-	oldest.stopExpiry()
-	delete(srv.sessions, oldest.id)
-	oldest.releaseUploads()
-	return true
 }
 
 // expireFunc returns the callback that removes s when its TTL passes

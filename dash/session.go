@@ -46,8 +46,10 @@ type session struct {
 	detachGen   uint64 // bumped on every detach, to ignore stale expiry timers
 	detachAt    time.Time
 	expiry      *time.Timer
+	sharedSeq   uint64 // version of the snapshot last saved to or restored from the shared store
 
 	uploading atomic.Int64 // bytes of uploads being received, for MaxSessionUploads
+	client    string       // clientKey of the connection that started it, for MaxSessionsPerClient
 }
 
 // logID identifies the session in logs. The full id is a bearer token for
@@ -248,6 +250,7 @@ func (s *session) runOnce(c *conn) bool {
 		select {
 		case <-done:
 			s.srv.metrics.observeRun(r, time.Since(start))
+			s.saveShared() // before the client sees the result: what it saw can be resumed
 			s.finish(r)
 			return true
 		case <-t.C:

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -14,6 +16,11 @@ type CacheConfig struct {
 	// data caches created with Shared(nil): redis://[user:password@]host:port[/db],
 	// or rediss://... for TLS. Empty: those caches are local-only.
 	RedisURL string
+	// Sessions keeps sessions (page, State, widget values) in that store
+	// too, so that they resume on any replica; see SharedSessions.
+	Sessions bool
+
+	sessionStore *SharedStore // set by SharedSessions; nil: the process's store
 }
 
 // The setting is registered here rather than in config.go's table so that
@@ -30,6 +37,23 @@ func init() {
 			}
 			c.Cache.RedisURL = s
 			return err
+		}})
+}
+
+func init() {
+	settings = append(settings, setting{"cache.sessions",
+		"keep sessions in the Redis of cache.redis-url too, so that they resume on any replica (true or false)",
+		func(c *Config, v any) error {
+			switch x := v.(type) {
+			case bool:
+				c.Cache.Sessions = x
+				return nil
+			case string:
+				b, err := strconv.ParseBool(strings.TrimSpace(x))
+				c.Cache.Sessions = b
+				return err
+			}
+			return fmt.Errorf("want true or false, got %T", v)
 		}})
 }
 

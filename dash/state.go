@@ -8,6 +8,9 @@ import "sync"
 type State struct {
 	mu sync.Mutex
 	m  map[string]any
+	// check, when set, panics for values the session's store cannot keep
+	// (shared sessions: see checkStorable).
+	check func(key string, v any)
 }
 
 func newState() *State { return &State{m: make(map[string]any)} }
@@ -29,9 +32,15 @@ func (s *State) Has(key string) bool {
 // Set stores v under key, replacing any previous value. On the rerun path an
 // unguarded Set resets the value on every rerun; use SetDefault to
 // initialise (the stateinit analyzer reports the mistake).
+//
+// With shared sessions, a value of a type that cannot be stored in them
+// (see RegisterStateType) panics, which ends the run with the error.
 func (s *State) Set(key string, v any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.check != nil {
+		s.check(key, v)
+	}
 	s.m[key] = v
 }
 
@@ -42,6 +51,9 @@ func (s *State) SetDefault(key string, v any) any {
 	defer s.mu.Unlock()
 	if cur, ok := s.m[key]; ok {
 		return cur
+	}
+	if s.check != nil {
+		s.check(key, v)
 	}
 	s.m[key] = v
 	return v

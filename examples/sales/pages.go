@@ -171,15 +171,17 @@ func (d *dashboard) trendTab(ui *dash.UI, cur store.Filter) {
 	ui.Expander("Monthly figures", false).Table(rows)
 }
 
-// orderRow is a row of the largest orders frame: numeric columns stay
-// numbers so that the frame sorts them as numbers.
+// orderRow is a row of the largest orders frame. Quantity and Amount
+// are formatted for reading ("1,250", "$48,210"); the frame still sorts
+// and right-aligns them as numbers. The order number is an identifier,
+// shown without separators.
 type orderRow struct {
 	Order    int64  `dash:"Order"`
 	Day      string `dash:"Day"`
 	Region   string `dash:"Region"`
 	Product  string `dash:"Product"`
-	Quantity int64  `dash:"Quantity"`
-	Amount   int64  `dash:"Amount ($)"`
+	Quantity string `dash:"Quantity"`
+	Amount   string `dash:"Amount"`
 }
 
 // ordersTab lists the largest orders in a sortable, paginated frame.
@@ -190,7 +192,7 @@ func (d *dashboard) ordersTab(ui *dash.UI, cur store.Filter) {
 	}
 	rows := make([]orderRow, len(largest))
 	for i, o := range largest {
-		rows[i] = orderRow{o.ID, o.Day, o.Region, o.Product, o.Quantity, (o.AmountCents + 50) / 100}
+		rows[i] = orderRow{o.ID, o.Day, o.Region, o.Product, count(o.Quantity), money(o.AmountCents)}
 	}
 	ui.Subheader(fmt.Sprintf("The %d largest orders", len(rows)))
 	ui.DataFrame(rows, dash.PageSize(20), dash.Key("largest_orders"))
@@ -316,16 +318,40 @@ func (d *dashboard) auditPage(ui *dash.UI) {
 	}
 	rows := make([]eventRow, len(events))
 	for i, e := range events {
-		rows[i] = eventRow{e.At.Format(time.DateTime), e.Who, e.Page, e.Action, string(e.Details)}
+		rows[i] = newEventRow(e)
 	}
 	ui.DataFrame(rows, dash.PageSize(25), dash.Key("audit_events"))
 }
 
-// eventRow is a row of the audit log frame.
+// eventRow is a row of the audit log frame: a target change's details are
+// columns of their own, not the JSON they are stored as.
 type eventRow struct {
-	When    string `dash:"When (UTC)"`
-	Who     string `dash:"Who"`
-	Page    string `dash:"Page"`
-	Action  string `dash:"Action"`
-	Details string `dash:"Details"`
+	When     string `dash:"When (UTC)"`
+	Who      string `dash:"Who"`
+	Action   string `dash:"Action"`
+	Region   string `dash:"Region"`
+	Previous string `dash:"Previous target"`
+	Target   string `dash:"New target"`
+	Reason   string `dash:"Reason"`
+}
+
+// targetDetails is what targetForm records in an audit event's details.
+type targetDetails struct {
+	Region   string `json:"region"`
+	Previous int64  `json:"previous_cents"`
+	Target   int64  `json:"target_cents"`
+	Note     string `json:"note"`
+}
+
+func newEventRow(e audit.Event) eventRow {
+	r := eventRow{When: e.At.Format(time.DateTime), Who: e.Who, Action: e.Action}
+	var d targetDetails
+	if e.Action != "target.update" || json.Unmarshal(e.Details, &d) != nil {
+		// Not a target change (or details from another version): show
+		// what there is rather than drop it.
+		r.Reason = string(e.Details)
+		return r
+	}
+	r.Region, r.Previous, r.Target, r.Reason = d.Region, money(d.Previous), money(d.Target), d.Note
+	return r
 }

@@ -471,7 +471,7 @@ func (c *Cache) Fetch(ctx context.Context, key []byte, decode func([]byte) error
 	vk, lk, enc := c.keys(key)
 	waited := false
 	for {
-		r, err := getOrLock.Run(ctx, s.rdb, []string{vk, lk, c.fence}, c.s.cfg.LockTTL.Milliseconds()).Slice()
+		r, err := getOrLock.Run(ctx, s.rdb, []string{vk, lk, c.fence}, expiryMillis(c.s.cfg.LockTTL)).Slice()
 		if err != nil {
 			if ctx.Err() != nil {
 				return Result{}, ctx.Err()
@@ -564,7 +564,7 @@ func (c *Cache) computeLocked(ctx context.Context, vk, lk, enc, token string, co
 	released = true
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
 	defer cancel()
-	stored, err := put.Run(pctx, s.rdb, []string{vk, lk}, token, b, c.ttl.Milliseconds(), channel, ready).Int()
+	stored, err := put.Run(pctx, s.rdb, []string{vk, lk}, token, b, expiryMillis(c.ttl), channel, ready).Int()
 	if err != nil {
 		c.stats.errors.Add(1)
 		s.fail("put", err)
@@ -583,7 +583,7 @@ func (c *Cache) keepLock(lk, token string) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(s.cfg.LockTTL / 3)
+		t := time.NewTicker(max(s.cfg.LockTTL/3, time.Millisecond))
 		defer t.Stop()
 		for {
 			select {
@@ -591,7 +591,7 @@ func (c *Cache) keepLock(lk, token string) (stop func()) {
 				return
 			case <-t.C:
 				ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
-				n, err := extend.Run(ctx, s.rdb, []string{lk}, token, s.cfg.LockTTL.Milliseconds()).Int()
+				n, err := extend.Run(ctx, s.rdb, []string{lk}, token, expiryMillis(s.cfg.LockTTL)).Int()
 				cancel()
 				if err != nil || n == 0 {
 					return // lost (Forget, Clear, outage): put will not store
@@ -674,4 +674,13 @@ func globEscape(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// expiryMillis is d as a Redis PX argument: 0 (no expiry) only for d <= 0,
+// at least 1 ms otherwise, since PX 0 would mean "never" or an error.
+func expiryMillis(d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return max(d.Milliseconds(), 1)
 }

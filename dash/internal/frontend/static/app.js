@@ -416,6 +416,22 @@
         setStatus("error", "This session is now open in another tab or window. Reload to continue here.");
         return;
       }
+      // 1013 (try again later): the server refused a new session because
+      // it, or this client's share of it, is full. Say so and wait the time
+      // it names instead of reconnecting in a loop.
+      const busy = ev.code === 1013 && /retry in (\d+) s/.exec(ev.reason || "");
+      if (busy) {
+        let left = Math.max(1, parseInt(busy[1], 10));
+        const show = () => setStatus("error", `The server is busy (too many sessions). Retrying in ${left} s…`);
+        show();
+        const tick = setInterval(() => {
+          left--;
+          if (left > 0) { show(); return; }
+          clearInterval(tick);
+          connect();
+        }, 1000);
+        return;
+      }
       retry++;
       const delay = Math.min(5000, 250 * 2 ** Math.min(retry, 5));
       setStatus("connecting", "Connection lost. Reconnecting…");
@@ -450,7 +466,7 @@
     setTimeout(go, 150);
   }
 
-  // Renderers in other scripts (elements2.js) use these helpers. They
+  // Renderers in other scripts (elements.js) use these helpers. They
   // register when they load; start waits for the document so every script
   // has loaded before the first render.
   window.dash = {

@@ -15,9 +15,10 @@ import (
 	"time"
 )
 
-// Protocol-level tests of the part-2 elements: a real WebSocket client
-// (wsclient_test.go) against the server, checking the props the browser
-// gets and the values the app gets back.
+// Protocol-level tests of the inputs, outputs, layout containers and the
+// data frame: a real WebSocket client (wsclient_test.go) against the
+// server, checking the props the browser gets and the values the app gets
+// back.
 
 func TestInputWidgets(t *testing.T) {
 	day := time.Date(2024, 3, 15, 13, 45, 0, 0, time.UTC)
@@ -392,7 +393,7 @@ func TestFullTableMergesMapChunks(t *testing.T) {
 	}
 }
 
-func TestZeroUIPart2(t *testing.T) {
+func TestZeroUIInputsAndOutputs(t *testing.T) {
 	var ui UI
 	ran := false
 	ui.Spinner("x", func() { ran = true })

@@ -1,5 +1,5 @@
-// dash frontend, part 2: the renderers of the inputs, outputs and layouts
-// added after the core (dash/elements_*.go, layout_containers.go, chart.go,
+// dash frontend: the renderers of the inputs, outputs and layouts beyond
+// the core ones in app.js (dash/elements_*.go, layout_containers.go, chart.go,
 // download.go, upload_file.go). They plug into the core's registry through
 // window.dash (app.js), which also lends its helpers: h builds elements,
 // setValue sends a widget's value (or stages it in a form), send sends a
