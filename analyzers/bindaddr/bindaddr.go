@@ -1,6 +1,7 @@
 package bindaddr
 
 import (
+	_ "embed"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -11,23 +12,18 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dashvet/dashvet/analyzers/internal/analyzerdoc"
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
 	"github.com/dashvet/dashvet/analyzers/internal/suppress"
 )
 
-const doc = `bindaddr: report dash servers bound to a loopback address
-
-A dash server bound to localhost, 127.0.0.1 or ::1 (the default address) is
-unreachable from outside its container. In a module with a Dockerfile,
-compose file or Kubernetes manifest, reports loopback addresses given to
-dash.Address, dash.ServerConfig, or to http.ListenAndServe / http.Server /
-net.Listen serving a dash handler, and main packages running on the default
-address when no manifest sets --server.address or DASH_SERVER_ADDRESS.`
+//go:embed doc.go
+var doc string
 
 // Analyzer reports loopback bindings of dash servers.
 var Analyzer = &analysis.Analyzer{
 	Name: "bindaddr",
-	Doc:  doc,
+	Doc:  analyzerdoc.Extract(doc, "bindaddr"),
 	URL:  "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/bindaddr.md",
 	Run:  run,
 }

@@ -1,5 +1,10 @@
-// Package stateinit reports session state initialised with State.Set on
-// the rerun path, which resets the value on every rerun.
+// Package stateinit defines an Analyzer that reports session state
+// initialised with State.Set on the rerun path, which resets the value on
+// every rerun.
+//
+// # Analyzer stateinit
+//
+// stateinit: report session state reset by State.Set on every rerun
 //
 // An app that writes ui.State().Set("count", 0) at its top sets count back
 // to 0 on every interaction: the counter never counts, the selected tab

@@ -1,26 +1,23 @@
 package stateinit
 
 import (
+	_ "embed"
 	"go/ast"
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dashvet/dashvet/analyzers/internal/analyzerdoc"
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
 	"github.com/dashvet/dashvet/analyzers/internal/suppress"
 )
 
-const doc = `stateinit: report session state reset by State.Set on every rerun
-
-ui.State().Set(key, constant) in a dash app runs on every rerun and resets
-the value the user changed. Initialise state with SetDefault, or guard the
-Set with Has. Sets under a trigger widget, in OnChange callbacks, guarded by
-Has/Get of the same key, or storing a value computed in the run are not
-reported.`
+//go:embed doc.go
+var doc string
 
 // Analyzer reports unguarded State.Set of constant values on the rerun path.
 var Analyzer = &analysis.Analyzer{
 	Name:     "stateinit",
-	Doc:      doc,
+	Doc:      analyzerdoc.Extract(doc, "stateinit"),
 	URL:      "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/stateinit.md",
 	Requires: []*analysis.Analyzer{rerun.Analyzer},
 	Run:      run,

@@ -83,6 +83,22 @@ func (c *Chain) prepend(s Step) *Chain {
 // First is the first step, the callee named at the reported call.
 func (c *Chain) First() Step { return c.Steps[0] }
 
+// Cacheable returns the index of the step to cache: the first one after
+// the last step that draws UI (caching a function that draws would cache
+// the drawing). It is len(c.Steps)-1, the catalogued call itself, when the
+// call is made directly in the entry or in a function that draws: then the
+// call is what must move.
+func (c *Chain) Cacheable() int {
+	last := len(c.Steps) - 1
+	first := 0
+	for i, s := range c.Steps[:last] {
+		if s.UI {
+			first = i + 1
+		}
+	}
+	return first
+}
+
 // Direct reports whether the chain is the catalogued call alone.
 func (c *Chain) Direct() bool { return len(c.Steps) == 1 }
 

@@ -93,3 +93,21 @@ func generic(ui *dash.UI) {
 		tr.CloseIdleConnections()
 	}()
 }
+
+// A helper that draws UI and opens a pool: caching it would cache the
+// drawing, so the advice is to move the constructor out of it.
+type panel struct{ *dash.UI }
+
+func (p panel) status(dsn string) {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		p.Error(err.Error())
+		return
+	}
+	db.Close()
+	p.Text("connected")
+}
+
+func drawing(ui *dash.UI) {
+	panel{ui}.status("postgres://db/sales") // want `^drawing → panel.status → sql.Open: opens a new connection pool on every rerun; move it out of panel.status into dash.CacheSingleton \(or dash.CacheResource, per key\)$`
+}
