@@ -7,6 +7,9 @@
 #   bench/analyzers.sh           # std (warm) and golang.org/x/tools (cold and warm)
 #   STD_COLD=1 bench/analyzers.sh  # also std with a cold cache (~20 min more)
 #   bench/analyzers.sh -quick    # net/http/... only, warm only (CI smoke)
+#   BASELINE=<rev> bench/analyzers.sh  # also dashvet built from <rev> as
+#                                      # "base-vettool": old and new engine
+#                                      # side by side in one run
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0; [ "${1:-}" = -quick ] && quick=1
@@ -19,6 +22,14 @@ bin=$work/bin; mkdir -p "$bin"
 
 echo "building dashvet, noopvet; installing staticcheck $STATICCHECK_VERSION" >&2
 (cd "$root" && go build -o "$bin/dashvet" ./cmd/dashvet && go build -o "$bin/noopvet" ./bench/noopvet)
+tools=(noop-vettool go-vet dashvet-vettool dashvet staticcheck)
+if [ -n "${BASELINE:-}" ]; then
+  echo "building dashvet at $BASELINE" >&2
+  git -C "$root" worktree add -q --detach "$work/base" "$BASELINE"
+  (cd "$work/base" && go build -o "$bin/dashvet-base" ./cmd/dashvet)
+  git -C "$root" worktree remove --force "$work/base"
+  tools=(noop-vettool go-vet base-vettool dashvet-vettool dashvet staticcheck)
+fi
 # The staticcheck binary is kept between runs; it is a tool, not a subject.
 sc_cache=${XDG_CACHE_HOME:-$HOME/.cache}/dashvet-bench/staticcheck-$STATICCHECK_VERSION
 [ -x "$sc_cache/staticcheck" ] || GOBIN=$sc_cache go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
@@ -60,8 +71,9 @@ for t in "${targets[@]}"; do
   # (~20 min on 2 cores); STD_COLD=1 includes it.
   [ "$label" = std ] && [ "${STD_COLD:-0}" != 1 ] && modes=(warm)
   declare -A secs=() rss=()
-  for tool in noop-vettool go-vet dashvet-vettool dashvet staticcheck; do
+  for tool in "${tools[@]}"; do
     case $tool in
+      base-vettool)    cmd=(go vet -vettool="$bin/dashvet-base" $pats) ;;
       noop-vettool)    cmd=(go vet -vettool="$bin/noopvet" $pats) ;;
       go-vet)          cmd=(go vet $pats) ;;
       dashvet-vettool) cmd=(go vet -vettool="$bin/dashvet" $pats) ;;
@@ -77,7 +89,7 @@ for t in "${targets[@]}"; do
   done
   rm -rf "$work/cache" "$primed"
   for m in "${modes[@]}"; do
-    for tool in noop-vettool go-vet dashvet-vettool dashvet staticcheck; do
+    for tool in "${tools[@]}"; do
       s=${secs[$tool,$m]}; k=${rss[$tool,$m]}
       xs=$(awk -v a="$s" -v b="${secs[staticcheck,$m]}" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }')
       xf=$(awk -v a="$s" -v b="${secs[noop-vettool,$m]}" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-" }')

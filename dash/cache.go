@@ -159,11 +159,9 @@ func CacheData[K comparable, V any](fn func(ctx context.Context, key K) (V, erro
 	}
 	copier, err := copyable.NewCopier[V]()
 	if err != nil {
-		hint := ""
-		if p, ok := err.(*copyable.Problem); ok && p.Resource {
-			hint = " (it is a shared resource: cache it with dash.CacheResource)"
-		}
-		panic(fmt.Sprintf("dash.CacheData %q: values of type %s cannot be deep-copied: %v%s", cfg.name, reflect.TypeFor[V](), err, hint))
+		// The problem's reason carries the one piece of advice (for pools
+		// and clients: dash.CacheResource).
+		panic(fmt.Sprintf("dash.CacheData %q: values of type %s cannot be deep-copied: %v", cfg.name, reflect.TypeFor[V](), err))
 	}
 	c := &DataCache[K, V]{fn: fn, cfg: cfg, copier: copier}
 	if cfg.shared != nil {

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/dashvet/dashvet/analyzers/all"
@@ -130,11 +131,24 @@ func TestModule(t *testing.T) {
 // BenchmarkStd measures the analyzers alone over std, loading excluded.
 func BenchmarkStd(b *testing.B) {
 	pkgs := load(b, ".", "std")
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := checker.Analyze(all.Analyzers(), pkgs, nil); err != nil {
-			b.Fatal(err)
-		}
+	// engine: SSA built inside the engine, only for packages that can
+	// matter (what ships). buildssa: the same plus buildssa required, as
+	// it would be were the engine to take its SSA from buildssa: every
+	// package of the run then gets SSA.
+	for _, bc := range []struct {
+		name string
+		as   []*analysis.Analyzer
+	}{
+		{"engine", all.Analyzers()},
+		{"buildssa", append(all.Analyzers(), buildssa.Analyzer)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := checker.Analyze(bc.as, pkgs, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -1,6 +1,8 @@
 package bindaddr
 
 import (
+	_ "embed"
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -10,23 +12,18 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dashvet/dashvet/analyzers/internal/analyzerdoc"
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
 	"github.com/dashvet/dashvet/analyzers/internal/suppress"
 )
 
-const doc = `bindaddr: report dash servers bound to a loopback address
-
-A dash server bound to localhost, 127.0.0.1 or ::1 (the default address) is
-unreachable from outside its container. Reports loopback addresses given to
-dash.Address, dash.ServerConfig, or to http.ListenAndServe / http.Server /
-net.Listen serving a dash handler, and main packages running on the default
-address next to a Dockerfile, compose file or Kubernetes manifest that does
-not set --server.address or DASH_SERVER_ADDRESS.`
+//go:embed doc.go
+var doc string
 
 // Analyzer reports loopback bindings of dash servers.
 var Analyzer = &analysis.Analyzer{
 	Name: "bindaddr",
-	Doc:  doc,
+	Doc:  analyzerdoc.Extract(doc, "bindaddr"),
 	URL:  "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/bindaddr.md",
 	Run:  run,
 }
@@ -40,6 +37,15 @@ func run(pass *analysis.Pass) (any, error) {
 		c.carriers = dashHandlerCarriers(pass.TypesInfo, pass.Files)
 		for _, f := range pass.Files {
 			c.file(f)
+		}
+		// An explicit loopback address is a choice for local use unless
+		// the module is built into a container: report it only then.
+		if len(c.found) > 0 {
+			if _, manifests, _ := containerManifests(pass); len(manifests) > 0 {
+				for _, d := range c.found {
+					rep.Report(d)
+				}
+			}
 		}
 		if pass.Pkg.Name() == "main" && !c.addressInCode && len(c.runs) > 0 {
 			checkManifests(pass, rep, c.runs[0])
@@ -67,6 +73,9 @@ type checker struct {
 	addressInCode bool
 	// runs are the dash.Run and (*dash.App).Run calls.
 	runs []*ast.CallExpr
+	// found are the explicit loopback bindings, reported when the module
+	// has container manifests.
+	found []analysis.Diagnostic
 }
 
 func (c *checker) file(f *ast.File) {
@@ -176,7 +185,11 @@ func (c *checker) loopback(e ast.Expr, where string) {
 	if !ok || !IsLoopback(s) {
 		return
 	}
-	c.rep.Reportf(e.Pos(), "%s(%q): a server bound to a loopback address is unreachable from outside its container or host; %s", where, s, fixAdvice)
+	c.found = append(c.found, analysis.Diagnostic{
+		Pos:     e.Pos(),
+		End:     e.End(),
+		Message: fmt.Sprintf("%s(%q): a server bound to a loopback address is unreachable from outside its container or host; %s", where, s, fixAdvice),
+	})
 }
 
 // constString returns the compile-time value of e, or of the leftmost

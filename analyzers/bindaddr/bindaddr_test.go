@@ -1,31 +1,24 @@
 package bindaddr_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dashvet/dashvet/analyzers/bindaddr"
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 )
 
-func testdata(t *testing.T) string {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 func TestBindAddr(t *testing.T) {
-	analysistest.Run(t, testdata(t), bindaddr.Analyzer,
-		"./bindaddr/code", "./bindaddr/docker", "./bindaddr/dockerok", "./bindaddr/compose")
+	analysistest.Run(t, testenv.Dir(t), bindaddr.Analyzer,
+		"./bindaddr/code", "./bindaddr/docker", "./bindaddr/dockerok", "./bindaddr/compose", "./bindaddr/local")
 }
 
 // TestWithoutFileAccess runs the analyzer as Bazel nogo does, without
 // Pass.ReadFile or Pass.Module: the Dockerfile next to the package is not
-// read, and the code check still reports.
+// read, so there is no container evidence and the explicit loopback address
+// in it is not reported.
 func TestWithoutFileAccess(t *testing.T) {
 	a := *bindaddr.Analyzer
 	run := a.Run
@@ -34,7 +27,7 @@ func TestWithoutFileAccess(t *testing.T) {
 		pass.Module = nil
 		return run(pass)
 	}
-	analysistest.Run(t, testdata(t), &a, "./bindaddr/nogo")
+	analysistest.Run(t, testenv.Dir(t), &a, "./bindaddr/nogo")
 }
 
 func TestIsLoopback(t *testing.T) {

@@ -1,5 +1,9 @@
-// Package bindaddr reports dash servers that will not be reachable from
-// outside a container.
+// Package bindaddr defines an Analyzer that reports dash servers that will
+// not be reachable from outside a container.
+//
+// # Analyzer bindaddr
+//
+// bindaddr: report dash servers bound to a loopback address
 //
 // The dash server listens on 127.0.0.1 by default. Inside a container that
 // address is the container's own loopback: the port is published, the

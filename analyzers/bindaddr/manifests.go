@@ -46,36 +46,11 @@ var (
 // The files read are not among the package's files, so Pass.ReadFile
 // (which admits only those) cannot read them. A non-nil ReadFile is taken
 // as the driver's statement that the analysis may look at the file system;
-// without it (Bazel nogo, sandboxed drivers) the check is skipped.
+// without it (Bazel nogo, sandboxed drivers) nothing is found.
 func checkManifests(pass *analysis.Pass, rep *suppress.Reporter, run *ast.CallExpr) {
-	if pass.ReadFile == nil || len(pass.Files) == 0 {
+	pkgDir, found, configures := containerManifests(pass)
+	if configures {
 		return
-	}
-	tf := pass.Fset.File(pass.Files[0].FileStart)
-	if tf == nil {
-		return
-	}
-	pkgDir := filepath.Dir(tf.Name())
-	if !filepath.IsAbs(pkgDir) {
-		return
-	}
-	dirs := []string{pkgDir}
-	if pass.Module != nil {
-		if root := moduleRoot(pkgDir); root != "" && root != pkgDir {
-			dirs = append(dirs, root)
-		}
-	}
-	var found []string
-	for _, dir := range dirs {
-		if configured(filepath.Join(dir, "dash.toml"), tomlAddress) {
-			return
-		}
-		for _, m := range manifests(dir) {
-			if setsAddress(m) {
-				return
-			}
-			found = append(found, m)
-		}
 	}
 	if len(found) == 0 {
 		return
@@ -86,6 +61,41 @@ func checkManifests(pass *analysis.Pass, rep *suppress.Reporter, run *ast.CallEx
 	}
 	rep.Reportf(run.Pos(), "the app serves on the default address 127.0.0.1, unreachable from outside the container of %s; "+
 		"pass dash.Address(\"0.0.0.0\"), or set --server.address=0.0.0.0 or DASH_SERVER_ADDRESS=0.0.0.0 there", filepath.ToSlash(rel))
+}
+
+// containerManifests returns the package directory and the container
+// manifests of it and of the module root, and whether a dash.toml or one of
+// them sets a non-loopback address. Without file access it finds nothing.
+func containerManifests(pass *analysis.Pass) (pkgDir string, found []string, configures bool) {
+	if pass.ReadFile == nil || len(pass.Files) == 0 {
+		return "", nil, false
+	}
+	tf := pass.Fset.File(pass.Files[0].FileStart)
+	if tf == nil {
+		return "", nil, false
+	}
+	pkgDir = filepath.Dir(tf.Name())
+	if !filepath.IsAbs(pkgDir) {
+		return "", nil, false
+	}
+	dirs := []string{pkgDir}
+	if pass.Module != nil {
+		if root := moduleRoot(pkgDir); root != "" && root != pkgDir {
+			dirs = append(dirs, root)
+		}
+	}
+	for _, dir := range dirs {
+		if configured(filepath.Join(dir, "dash.toml"), tomlAddress) {
+			configures = true
+		}
+		for _, m := range manifests(dir) {
+			if setsAddress(m) {
+				configures = true
+			}
+			found = append(found, m)
+		}
+	}
+	return pkgDir, found, configures
 }
 
 // moduleRoot returns the nearest directory at or above dir holding go.mod.

@@ -2,16 +2,17 @@ package cacheserial_test
 
 import (
 	"database/sql"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dashvet/dashvet/analyzers/cacheserial"
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 	"github.com/dashvet/dashvet/dash/copyable"
 )
 
@@ -37,10 +38,7 @@ type (
 // the runtime's own verdict on the same type (same path, type and reason),
 // and that the types it accepts are accepted by the runtime.
 func TestAgreesWithRuntime(t *testing.T) {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.Dir(t)
 	var msgs []string
 	for _, r := range analysistest.Run(t, dir, cacheserial.Analyzer, "./cacheserial") {
 		for _, d := range r.Diagnostics {
@@ -48,10 +46,12 @@ func TestAgreesWithRuntime(t *testing.T) {
 		}
 	}
 	for name, typ := range map[string]reflect.Type{
-		"Report":   reflect.TypeFor[Report](),
-		"*Guarded": reflect.TypeFor[*Guarded](),
-		"*sql.DB":  reflect.TypeFor[*sql.DB](),
-		"chan Row": reflect.TypeFor[chan Row](),
+		"Report":        reflect.TypeFor[Report](),
+		"*Guarded":      reflect.TypeFor[*Guarded](),
+		"*sql.DB":       reflect.TypeFor[*sql.DB](),
+		"chan Row":      reflect.TypeFor[chan Row](),
+		"*sql.Rows":     reflect.TypeFor[*sql.Rows](),
+		"*redis.Client": reflect.TypeFor[*redis.Client](),
 	} {
 		p := copyable.CheckReflect(typ)
 		if p == nil {
@@ -75,8 +75,8 @@ func TestAgreesWithRuntime(t *testing.T) {
 			t.Errorf("the analyzer accepts %s, the runtime rejects it: %v", name, p)
 		}
 	}
-	if len(msgs) != 4 {
-		t.Errorf("got %d findings, want 4 (one per uncopyable cache of the testdata)", len(msgs))
+	if len(msgs) != 6 {
+		t.Errorf("got %d findings, want 6 (one per uncopyable cache of the testdata)", len(msgs))
 	}
 }
 

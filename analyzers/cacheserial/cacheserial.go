@@ -1,29 +1,26 @@
 package cacheserial
 
 import (
+	_ "embed"
 	"go/ast"
 	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dashvet/dashvet/analyzers/internal/analyzerdoc"
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
 	"github.com/dashvet/dashvet/analyzers/internal/suppress"
 	"github.com/dashvet/dashvet/dash/copyable"
 )
 
-const doc = `cacheserial: report dash.CacheData values that cannot be deep-copied
-
-dash.CacheData gives every caller a deep copy of the cached value. A value
-type that reaches a channel, function, non-empty interface, pool,
-connection, result set, file, HTTP response or sync type cannot be copied:
-the runtime panics when the cache is constructed. Cache plain data, or cache
-resources with dash.CacheResource.`
+//go:embed doc.go
+var doc string
 
 // Analyzer reports CacheData instantiations with uncopyable value types.
 var Analyzer = &analysis.Analyzer{
 	Name: "cacheserial",
-	Doc:  doc,
+	Doc:  analyzerdoc.Extract(doc, "cacheserial"),
 	URL:  "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/cacheserial.md",
 	Run:  run,
 }

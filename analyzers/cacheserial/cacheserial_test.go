@@ -1,18 +1,15 @@
 package cacheserial_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/dashvet/dashvet/analyzers/cacheserial"
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 )
 
 func TestCacheSerial(t *testing.T) {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.Dir(t)
 	analysistest.RunWithSuggestedFixes(t, dir, cacheserial.Analyzer, "./cacheserial")
 }

@@ -1,5 +1,9 @@
-// Package cacheserial reports dash.CacheData caches whose value type the
-// runtime cannot deep-copy.
+// Package cacheserial defines an Analyzer that reports dash.CacheData
+// caches whose value type the runtime cannot deep-copy.
+//
+// # Analyzer cacheserial
+//
+// cacheserial: report dash.CacheData values that cannot be deep-copied
 //
 // A data cache hands every caller its own deep copy of the cached value, so
 // that no session can change what another sees. Values that are not data

@@ -1,24 +1,22 @@
 package rerunresource
 
 import (
+	_ "embed"
+
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dashvet/dashvet/analyzers/internal/analyzerdoc"
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
 	"github.com/dashvet/dashvet/analyzers/internal/suppress"
 )
 
-const doc = `rerunresource: report pools, clients and caches created on the rerun path
-
-A connection pool (sql.Open, pgxpool.New, redis.NewClient, mongo.Connect...),
-a client (http.Client, http.Transport, grpc.NewClient) or a dash cache
-constructed in a dash app, page, form or fragment body is constructed again on
-every rerun of every session. Create it once with dash.CacheSingleton or
-dash.CacheResource, or declare it at package level.`
+//go:embed doc.go
+var doc string
 
 // Analyzer reports resources constructed on the rerun path.
 var Analyzer = &analysis.Analyzer{
 	Name:     "rerunresource",
-	Doc:      doc,
+	Doc:      analyzerdoc.Extract(doc, "rerunresource"),
 	URL:      "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/rerunresource.md",
 	Requires: []*analysis.Analyzer{rerun.Analyzer},
 	Run:      run,
@@ -41,12 +39,17 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
+// fix says how to create the resource once: the function to cache (see
+// Chain.Cacheable), or the constructor call to move.
 func fix(res *rerun.Result, c *rerun.Chain) string {
+	i := c.Cacheable()
 	switch {
 	case c.Kind == rerun.KindCache:
 		return "declare the cache once, at package level"
 	case c.Direct():
 		return "create it once with dash.CacheSingleton (or dash.CacheResource, per key)"
+	case i == len(c.Steps)-1:
+		return "move it out of " + c.Steps[i-1].Format(res.Pkg) + " into dash.CacheSingleton (or dash.CacheResource, per key)"
 	}
-	return "cache the result of " + c.First().Format(res.Pkg) + " with dash.CacheSingleton (or dash.CacheResource, per key)"
+	return "cache the result of " + c.Steps[i].Format(res.Pkg) + " with dash.CacheSingleton (or dash.CacheResource, per key)"
 }

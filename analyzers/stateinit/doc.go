@@ -1,5 +1,10 @@
-// Package stateinit reports session state initialised with State.Set on
-// the rerun path, which resets the value on every rerun.
+// Package stateinit defines an Analyzer that reports session state
+// initialised with State.Set on the rerun path, which resets the value on
+// every rerun.
+//
+// # Analyzer stateinit
+//
+// stateinit: report session state reset by State.Set on every rerun
 //
 // An app that writes ui.State().Set("count", 0) at its top sets count back
 // to 0 on every interaction: the counter never counts, the selected tab
@@ -22,6 +27,11 @@
 //     "if ... { return }" of an enclosing block, tests the same key with
 //     Has, Get or dash.Value (the key is the same constant, or the same
 //     expression).
+//
+// A helper (any package, generic or not) that receives a *dash.State and
+// sets a constant on it under the same conditions is reported where it is
+// called on the rerun path, with the chain down to the Set; so is a loop
+// that sets every entry of a constant table.
 //
 // URL: https://github.com/dashvet/dashvet/blob/main/docs/analyzers/stateinit.md
 package stateinit

@@ -1,5 +1,9 @@
-// Package uncachedcall reports database, HTTP and RPC calls that run on
-// every rerun of a dash app.
+// Package uncachedcall defines an Analyzer that reports database, HTTP and
+// RPC calls that run on every rerun of a dash app.
+//
+// # Analyzer uncachedcall
+//
+// uncachedcall: report database, HTTP and RPC calls on the rerun path
 //
 // A dash app function runs from the top on every widget interaction. A
 // query made in it, directly or through any chain of calls, runs again on

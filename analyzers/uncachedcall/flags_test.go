@@ -1,11 +1,11 @@
 package uncachedcall_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 	"github.com/dashvet/dashvet/analyzers/uncachedcall"
 )
 
@@ -13,10 +13,7 @@ import (
 // only adds rows that no other test package uses, so setting it does not
 // change the other tests.
 func TestExtraSinks(t *testing.T) {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.Dir(t)
 	if err := uncachedcall.Analyzer.Flags.Set("sinks", "dashapp/extrasinks/slowapi.Fetch,dashapp/extrasinks/slowapi.(*Client).Quote"); err != nil {
 		t.Fatal(err)
 	}

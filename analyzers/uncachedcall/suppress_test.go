@@ -1,11 +1,11 @@
 package uncachedcall_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/dashvet/dashvet/analyzers/internal/testenv"
 	"github.com/dashvet/dashvet/analyzers/uncachedcall"
 )
 
@@ -13,9 +13,6 @@ import (
 // the line and the line below, file-wide, and reported when it gives no
 // reason, names no or an unknown analyzer, or suppresses nothing.
 func TestSuppress(t *testing.T) {
-	dir, err := filepath.Abs("../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testenv.Dir(t)
 	analysistest.Run(t, dir, uncachedcall.Analyzer, "./suppress")
 }

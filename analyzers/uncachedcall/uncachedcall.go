@@ -1,23 +1,22 @@
 package uncachedcall
 
 import (
+	_ "embed"
+
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/dashvet/dashvet/analyzers/internal/analyzerdoc"
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
 	"github.com/dashvet/dashvet/analyzers/internal/suppress"
 )
 
-const doc = `uncachedcall: report database, HTTP and RPC calls on the rerun path
-
-A call that reaches a database, HTTP, RPC or file sink from a dash app, page,
-form or fragment body, outside dash.CacheData and not behind a trigger
-widget such as Button, runs again on every interaction of every user.
-Wrap the loading function in dash.CacheData and call Get instead.`
+//go:embed doc.go
+var doc string
 
 // Analyzer reports uncached sink calls on the rerun path.
 var Analyzer = &analysis.Analyzer{
 	Name:     "uncachedcall",
-	Doc:      doc,
+	Doc:      analyzerdoc.Extract(doc, "uncachedcall"),
 	URL:      "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/uncachedcall.md",
 	Requires: []*analysis.Analyzer{rerun.Analyzer},
 	Run:      run,
@@ -40,11 +39,15 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// fix names the function to cache: the callee at the reported call, or,
-// when the sink is called in the entry itself, a function to extract.
+// fix names the function to cache (see Chain.Cacheable), or says to move
+// the call into a loading function.
 func fix(res *rerun.Result, c *rerun.Chain) string {
-	if c.Direct() {
+	i := c.Cacheable()
+	switch {
+	case c.Direct():
 		return "move it into a loading function wrapped in dash.CacheData"
+	case i == len(c.Steps)-1:
+		return "move the " + c.Kind.Noun() + " out of " + c.Steps[i-1].Format(res.Pkg) + " into a loading function wrapped in dash.CacheData"
 	}
-	return "wrap " + c.First().Format(res.Pkg) + " in dash.CacheData"
+	return "wrap " + c.Steps[i].Format(res.Pkg) + " in dash.CacheData"
 }

@@ -217,8 +217,13 @@ func TestCopyRejectsBadStaticTypes(t *testing.T) {
 		t.Errorf("Copy(chan): got %v", err)
 	}
 	_, err = copyable.NewCopier[typetable.ReportT]()
-	if !errors.As(err, &p) || p.Path != "Report.Rows" || !p.Resource {
-		t.Errorf("NewCopier[Report]: got %v", err)
+	// A cursor is live but serves one user: not a resource to share.
+	if !errors.As(err, &p) || p.Path != "Report.Rows" || p.Resource {
+		t.Errorf("NewCopier[Report]: got %v (Resource %v)", err, p != nil && p.Resource)
+	}
+	_, err = copyable.NewCopier[typetable.DBPtr]()
+	if !errors.As(err, &p) || p.Type != "*sql.DB" || !p.Resource {
+		t.Errorf("NewCopier[*sql.DB]: got %v (Resource %v)", err, p != nil && p.Resource)
 	}
 }
 

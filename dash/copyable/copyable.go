@@ -22,8 +22,9 @@
 // checked before run time), or one of the named types of table.go: pools,
 // connections, statements, result sets, files, HTTP clients and responses,
 // sync and sync/atomic types, context.Context, reflect.Value, streams such
-// as bufio.Reader, and the pgx types. Problem.Resource marks those that
-// belong in dash.CacheResource.
+// as bufio.Reader, and the pgx types. Problem.Resource marks those meant to
+// be shared by every session (pools and clients), which belong in
+// dash.CacheResource.
 //
 // Type parameters (seen only by CheckTypes, inside generic code) are
 // accepted: the instantiation is what gets checked.
@@ -56,8 +57,10 @@ type Problem struct {
 	Type string
 	// Reason is a short human explanation.
 	Reason string
-	// Resource is true when the offending part is a shared resource (a
-	// pool, connection, file...): cache it with dash.CacheResource instead.
+	// Resource is true when the offending part is meant to be shared by
+	// every session (a pool or a client): cache it with dash.CacheResource
+	// instead. It is false for connections, transactions, statements,
+	// cursors and files, which serve one user at a time.
 	Resource bool
 }
 

@@ -10,19 +10,21 @@ package copyable
 // verdict explains why a named type cannot be deep-copied.
 type verdict struct {
 	reason string
-	// resource marks live shared objects (pools, connections, files,
-	// clients) that belong in a resource cache rather than a data cache.
+	// resource marks objects meant to be shared by every session (pools
+	// and clients), which belong in a resource cache. Connections,
+	// transactions, statements, cursors and files are live too, but bound
+	// to one user at a time: a resource cache would share them.
 	resource bool
 }
 
 const (
 	reasonPool   = "a connection pool is a shared live resource, not data; cache it with dash.CacheResource"
-	reasonConn   = "a connection is a live resource bound to a socket; cache it with dash.CacheResource"
+	reasonConn   = "a connection is a live resource bound to a socket and to one user at a time; take one from a pool when needed"
 	reasonTx     = "a transaction is bound to one connection and ends on commit or rollback; cache the data it reads, not the transaction"
-	reasonStmt   = "a prepared statement is bound to a pool; cache it with dash.CacheResource"
+	reasonStmt   = "a prepared statement is bound to its connections; cache the data it reads"
 	reasonRows   = "a result set is a live cursor over a connection; read it into plain rows and cache those"
-	reasonFile   = "an open file is an operating-system resource; cache its contents, or the file with dash.CacheResource"
-	reasonClient = "an HTTP client or transport holds connection pools; cache it with dash.CacheResource"
+	reasonFile   = "an open file is an operating-system resource with one read offset; cache its contents"
+	reasonClient = "a client holds connection pools; cache it with dash.CacheResource"
 	reasonResp   = "an HTTP response carries an open body stream; read the body and cache the bytes or decoded data"
 	reasonReq    = "an HTTP request carries a body stream and a context; cache the data it produced"
 	reasonSync   = "synchronisation state must never be copied (go vet copylocks); keep locks outside cached values"
@@ -38,31 +40,31 @@ const (
 // cached value, keyed by "package/path.Name".
 var uncopyable = map[string]verdict{
 	"database/sql.DB":   {reasonPool, true},
-	"database/sql.Conn": {reasonConn, true},
-	"database/sql.Tx":   {reasonTx, true},
-	"database/sql.Stmt": {reasonStmt, true},
-	"database/sql.Rows": {reasonRows, true},
-	"database/sql.Row":  {reasonRows, true},
+	"database/sql.Conn": {reasonConn, false},
+	"database/sql.Tx":   {reasonTx, false},
+	"database/sql.Stmt": {reasonStmt, false},
+	"database/sql.Rows": {reasonRows, false},
+	"database/sql.Row":  {reasonRows, false},
 
-	"os.File":    {reasonFile, true},
-	"os.Process": {reasonProc, true},
+	"os.File":    {reasonFile, false},
+	"os.Process": {reasonProc, false},
 
-	"net.Conn":         {reasonConn, true},
-	"net.PacketConn":   {reasonConn, true},
-	"net.Listener":     {reasonConn, true},
-	"net.TCPConn":      {reasonConn, true},
-	"net.UDPConn":      {reasonConn, true},
-	"net.UnixConn":     {reasonConn, true},
-	"net.IPConn":       {reasonConn, true},
-	"net.TCPListener":  {reasonConn, true},
-	"net.UnixListener": {reasonConn, true},
+	"net.Conn":         {reasonConn, false},
+	"net.PacketConn":   {reasonConn, false},
+	"net.Listener":     {reasonConn, false},
+	"net.TCPConn":      {reasonConn, false},
+	"net.UDPConn":      {reasonConn, false},
+	"net.UnixConn":     {reasonConn, false},
+	"net.IPConn":       {reasonConn, false},
+	"net.TCPListener":  {reasonConn, false},
+	"net.UnixListener": {reasonConn, false},
 
 	"net/http.Client":         {reasonClient, true},
 	"net/http.Transport":      {reasonClient, true},
 	"net/http.RoundTripper":   {reasonClient, true},
 	"net/http.Response":       {reasonResp, false},
 	"net/http.Request":        {reasonReq, false},
-	"net/http.Server":         {reasonServer, true},
+	"net/http.Server":         {reasonServer, false},
 	"net/http.ResponseWriter": {reasonStream, false},
 
 	"sync.Mutex":            {reasonSync, false},
@@ -101,20 +103,28 @@ var uncopyable = map[string]verdict{
 	"bufio.Writer":          {reasonStream, false},
 	"bufio.ReadWriter":      {reasonStream, false},
 	"bufio.Scanner":         {reasonStream, false},
-	"os/exec.Cmd":           {reasonProc, true},
-	"mime/multipart.File":   {reasonFile, true},
+	"os/exec.Cmd":           {reasonProc, false},
+	"mime/multipart.File":   {reasonFile, false},
 	"mime/multipart.Reader": {reasonStream, false},
 
-	"github.com/jackc/pgx/v5.Conn":                {reasonConn, true},
-	"github.com/jackc/pgx/v5.Tx":                  {reasonTx, true},
-	"github.com/jackc/pgx/v5.Rows":                {reasonRows, true},
-	"github.com/jackc/pgx/v5.Row":                 {reasonRows, true},
-	"github.com/jackc/pgx/v5.BatchResults":        {reasonRows, true},
-	"github.com/jackc/pgx/v5/pgxpool.Pool":        {reasonPool, true},
-	"github.com/jackc/pgx/v5/pgxpool.Conn":        {reasonConn, true},
-	"github.com/jackc/pgx/v5/pgxpool.Tx":          {reasonTx, true},
-	"github.com/jackc/pgx/v5/pgconn.PgConn":       {reasonConn, true},
-	"github.com/jackc/pgx/v5/pgconn.ResultReader": {reasonRows, true},
+	"github.com/jackc/pgx/v5.Conn":         {reasonConn, false},
+	"github.com/jackc/pgx/v5.Tx":           {reasonTx, false},
+	"github.com/jackc/pgx/v5.Rows":         {reasonRows, false},
+	"github.com/jackc/pgx/v5.Row":          {reasonRows, false},
+	"github.com/jackc/pgx/v5.BatchResults": {reasonRows, false},
+	"github.com/jackc/pgx/v5/pgxpool.Pool": {reasonPool, true},
+
+	// Clients meant to be shared, from the catalogue of the analyzers.
+	"github.com/redis/go-redis/v9.Client":          {reasonPool, true},
+	"github.com/redis/go-redis/v9.ClusterClient":   {reasonPool, true},
+	"github.com/redis/go-redis/v9.Ring":            {reasonPool, true},
+	"github.com/redis/go-redis/v9.UniversalClient": {reasonPool, true},
+	"github.com/jmoiron/sqlx.DB":                   {reasonPool, true},
+	"google.golang.org/grpc.ClientConn":            {reasonClient, true},
+	"github.com/jackc/pgx/v5/pgxpool.Conn":         {reasonConn, false},
+	"github.com/jackc/pgx/v5/pgxpool.Tx":           {reasonTx, false},
+	"github.com/jackc/pgx/v5/pgconn.PgConn":        {reasonConn, false},
+	"github.com/jackc/pgx/v5/pgconn.ResultReader":  {reasonRows, false},
 }
 
 // immutable lists named types whose values never change after they are

@@ -76,7 +76,7 @@ func salesPage(ui *dash.UI) {
 	ui.Subheader("Largest orders")
 	ui.Table(orders)
 
-	client := &http.Client{Timeout: 5 * time.Second} // MISTAKE(rerunresource): a new client with its own connection pool per rerun; share one from dash.CacheSingleton
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4}} // MISTAKE(rerunresource): a new transport with its own connection pool per rerun; share one client from dash.CacheSingleton
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pricingURL+"/v1/prices?region="+url.QueryEscape(region), nil)
 	if err != nil {
 		ui.Error(err.Error())

@@ -47,6 +47,22 @@ func (k Kind) Describe() string {
 	return "runs on every rerun"
 }
 
+// Noun names what a sink of kind k does, for advice: "move the query out
+// of panel".
+func (k Kind) Noun() string {
+	switch k {
+	case KindQuery:
+		return "query"
+	case KindHTTP:
+		return "HTTP request"
+	case KindRPC:
+		return "RPC"
+	case KindFile:
+		return "file read"
+	}
+	return "call"
+}
+
 // entry is one row of a catalogue: a package-level function (recv == "")
 // or a method of the named type recv. name "*" matches every method of
 // recv except those in wildcardExcluded.
@@ -137,9 +153,11 @@ func resourceTable() []entry {
 }
 
 // resourceLiterals are struct types whose composite literal constructs a
-// resource: each http.Client or http.Transport keeps its own connections.
+// resource: each http.Transport keeps its own connections. An http.Client
+// literal is not one: without a Transport of its own it shares
+// http.DefaultTransport, and a Transport literal given to it is reported
+// itself.
 var resourceLiterals = []entry{
-	{"net/http", "Client", "", KindClient},
 	{"net/http", "Transport", "", KindClient},
 }
 

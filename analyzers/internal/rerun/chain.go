@@ -1,6 +1,7 @@
 package rerun
 
 import (
+	"fmt"
 	"go/types"
 	"strings"
 )
@@ -13,7 +14,11 @@ type Step struct {
 	Recv    string // receiver type name, "" for a function
 	Ptr     bool   // pointer receiver
 	Name    string // function or method name; the type name for a literal
-	Literal bool   // a composite literal such as &http.Client{}
+	Literal bool   // a composite literal such as &http.Transport{}
+	// UI is true for a function that draws UI (calls methods of
+	// *dash.UI): caching it would cache the drawing, so the advice names
+	// what to move out of it instead.
+	UI bool
 }
 
 func stepOf(fn *types.Func) Step {
@@ -78,14 +83,45 @@ func (c *Chain) prepend(s Step) *Chain {
 // First is the first step, the callee named at the reported call.
 func (c *Chain) First() Step { return c.Steps[0] }
 
+// Cacheable returns the index of the step to cache: the first one after
+// the last step that draws UI (caching a function that draws would cache
+// the drawing). It is len(c.Steps)-1, the catalogued call itself, when the
+// call is made directly in the entry or in a function that draws: then the
+// call is what must move.
+func (c *Chain) Cacheable() int {
+	last := len(c.Steps) - 1
+	first := 0
+	for i, s := range c.Steps[:last] {
+		if s.UI {
+			first = i + 1
+		}
+	}
+	return first
+}
+
 // Direct reports whether the chain is the catalogued call alone.
 func (c *Chain) Direct() bool { return len(c.Steps) == 1 }
 
-// Format renders the chain from package from, joined by arrows.
+// maxShown is the number of steps a message shows at each end of a long
+// chain; the full chain stays in the finding's related information.
+const maxShown = 3
+
+// Format renders the chain from package from, joined by arrows. A chain
+// longer than 2*maxShown+1 steps shows its first and last maxShown steps
+// around "… N more …": a chain through generated code once made a 29 KB
+// message.
 func (c *Chain) Format(from *types.Package) string {
-	parts := make([]string, len(c.Steps))
-	for i, s := range c.Steps {
-		parts[i] = s.Format(from)
+	steps := c.Steps
+	var parts []string
+	if len(steps) > 2*maxShown+1 {
+		for _, s := range steps[:maxShown] {
+			parts = append(parts, s.Format(from))
+		}
+		parts = append(parts, fmt.Sprintf("… %d more …", len(steps)-2*maxShown))
+		steps = steps[len(steps)-maxShown:]
+	}
+	for _, s := range steps {
+		parts = append(parts, s.Format(from))
 	}
 	return strings.Join(parts, " → ")
 }
@@ -104,36 +140,3 @@ func shorter(a, b *Chain) bool {
 	}
 	return len(a.Steps) < len(b.Steps)
 }
-
-// FuncFact is exported for every exported function or method that reaches
-// a sink or constructs a resource outside a cache, so that calls to it from
-// other packages are judged like calls to the catalogue. Its chains start
-// after the function itself.
-type FuncFact struct {
-	Query    *Chain
-	Resource *Chain
-}
-
-// AFact implements analysis.Fact.
-func (*FuncFact) AFact() {}
-
-func (f *FuncFact) String() string {
-	var parts []string
-	if f.Query != nil {
-		parts = append(parts, "query: "+f.Query.Format(nil))
-	}
-	if f.Resource != nil {
-		parts = append(parts, "resource: "+f.Resource.Format(nil))
-	}
-	return "reaches(" + strings.Join(parts, "; ") + ")"
-}
-
-// PackageFact marks a package that exports at least one FuncFact, so that
-// a package importing none of them and no catalogued package can be
-// skipped at once.
-type PackageFact struct{}
-
-// AFact implements analysis.Fact.
-func (*PackageFact) AFact() {}
-
-func (*PackageFact) String() string { return "reachesSinks" }

@@ -1,7 +1,10 @@
 package rerun
 
 import (
+	"go/ast"
+
 	"go/types"
+	"golang.org/x/tools/go/types/typeutil"
 	"strings"
 )
 
@@ -73,19 +76,39 @@ func IsCacheConstructor(fn *types.Func) bool {
 }
 
 // runsOffPath reports whether function literals given to fn run off the
-// rerun path: on a cache miss, a hit validation or an eviction, or once per
-// process through (*sync.Once).Do. (sync.OnceFunc and OnceValue are not
-// included: called in the app, they make a new once on every rerun.)
+// rerun path: in package dash on a cache miss, a hit validation, an
+// eviction or a change; once per process through (*sync.Once).Do; per
+// request for an HTTP handler; later for time.AfterFunc. (sync.OnceFunc and
+// OnceValue are not included: called in the app, they make a new once on
+// every rerun.) Literals given to other callees whose bodies are out of
+// sight are taken to run.
 func runsOffPath(fn *types.Func) bool {
-	if IsCacheConstructor(fn) {
-		return true
+	if fn == nil || fn.Pkg() == nil {
+		return false
 	}
-	if fn != nil && fn.Name() == "Do" && fn.Pkg() != nil && fn.Pkg().Path() == "sync" && recvName(fn) == "Once" {
+	recv := recvName(fn)
+	switch fn.Pkg().Path() {
+	case DashPath:
 		return true
+	case "sync":
+		return recv == "Once" && fn.Name() == "Do"
+	case "net/http":
+		return (recv == "" || recv == "ServeMux") && (fn.Name() == "Handle" || fn.Name() == "HandleFunc")
+	case "time":
+		return recv == "" && fn.Name() == "AfterFunc"
 	}
-	return fn != nil && (fn.Name() == "Validate" || fn.Name() == "OnRelease") &&
-		fn.Pkg() != nil && fn.Pkg().Path() == DashPath && recvName(fn) == ""
+	return false
 }
 
 // IsOnChange reports whether fn is dash.OnChange.
 func IsOnChange(fn *types.Func) bool { return DashFunc(fn, "", "OnChange") }
+
+// Callee returns the function or method called by call, or nil for calls
+// of function values, builtins and conversions.
+func Callee(info *types.Info, call *ast.CallExpr) *types.Func {
+	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	if fn == nil {
+		return nil
+	}
+	return fn.Origin()
+}

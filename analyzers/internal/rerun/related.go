@@ -14,7 +14,8 @@ import (
 // chain they report and the fix they advise.
 func (r *Result) Finding(e *Entry, s *Site, c *Chain, fix string) analysis.Diagnostic {
 	return analysis.Diagnostic{
-		Pos:     s.Node.Pos(),
+		Pos:     s.Pos,
+		End:     s.End,
 		Message: fmt.Sprintf("%s: %s; %s", r.Chain(e, c), c.Kind.Describe(), fix),
 		Related: r.Related(c),
 	}

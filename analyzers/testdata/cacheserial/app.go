@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dashvet/dashvet/dash"
+	"github.com/redis/go-redis/v9"
 )
 
 type Row struct {
@@ -54,4 +55,16 @@ var counts = cached(func(ctx context.Context, k string) (map[string]int, error) 
 // The resource belongs in a resource cache.
 var good = dash.CacheResource(func(ctx context.Context, dsn string) (*sql.DB, error) {
 	return sql.Open("postgres", dsn)
+})
+
+// A cursor or a transaction is live too, but serves one user at a time: a
+// resource cache would share it between sessions, so no CacheResource fix
+// is offered, only the advice of the rule.
+var cursor = dash.CacheData(func(ctx context.Context, q string) (*sql.Rows, error) { // want `^dash.CacheData cannot deep-copy values of type \*sql.Rows: a result set is a live cursor over a connection; read it into plain rows and cache those$`
+	return nil, nil
+})
+
+// A client meant to be shared gets the fix.
+var rdb = dash.CacheData(func(ctx context.Context, addr string) (*redis.Client, error) { // want `^dash.CacheData cannot deep-copy values of type \*redis.Client: a connection pool is a shared live resource, not data; cache it with dash.CacheResource$`
+	return redis.NewClient(&redis.Options{Addr: addr}), nil
 })

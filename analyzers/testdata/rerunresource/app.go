@@ -40,12 +40,15 @@ func newDB() (*sql.DB, error) { return sql.Open("postgres", "postgres://db/sales
 func bad(ui *dash.UI) {
 	db, _ := sql.Open("postgres", "postgres://db/sales") // want `^bad → sql.Open: opens a new connection pool on every rerun; create it once with dash.CacheSingleton \(or dash.CacheResource, per key\)$`
 	defer db.Close()
-	newDB()                                 // want `^bad → newDB → sql.Open: opens a new connection pool on every rerun; cache the result of newDB with dash.CacheSingleton`
-	store.Open("")                          // want `bad → store.Open → sql.Open`
-	c := &http.Client{Timeout: time.Second} // want `bad → http.Client\{\}: creates a new client, with its own connections, on every rerun`
-	_ = c
-	t := http.Transport{} // want `bad → http.Transport\{\}`
-	_ = &t
+	newDB()        // want `^bad → newDB → sql.Open: opens a new connection pool on every rerun; cache the result of newDB with dash.CacheSingleton`
+	store.Open("") // want `bad → store.Open → sql.Open`
+	// A client literal with no Transport of its own shares
+	// http.DefaultTransport: no new connections.
+	c := &http.Client{Timeout: time.Second}
+	c.CloseIdleConnections()
+	// One with its own Transport opens its own.
+	tc := &http.Client{Transport: &http.Transport{MaxIdleConns: 4}} // want `^bad → http.Transport\{\}: creates a new client, with its own connections, on every rerun; create it once with dash.CacheSingleton \(or dash.CacheResource, per key\)$`
+	tc.CloseIdleConnections()
 	redis.NewClient(&redis.Options{}) // want `bad → redis.NewClient`
 }
 
@@ -72,8 +75,8 @@ var (
 
 func viaOnce(ui *dash.UI) {
 	once.Do(func() { shared, _ = sql.Open("postgres", "") })
-	onceMore := sync.OnceValue(func() *http.Client { return &http.Client{} }) // want `viaOnce → http.Client\{\}`
-	onceMore()
+	onceMore := sync.OnceValue(func() *http.Transport { return &http.Transport{} }) // want `viaOnce → http.Transport\{\}`
+	onceMore().CloseIdleConnections()
 }
 
 // Generic helpers and goroutines.
@@ -86,6 +89,25 @@ func open[T any](dsn string) (*sql.DB, T) {
 func generic(ui *dash.UI) {
 	open[int]("") // want `generic → open → sql.Open`
 	go func() {
-		_ = &http.Transport{} // want `generic → http.Transport\{\}`
+		tr := &http.Transport{} // want `generic → http.Transport\{\}`
+		tr.CloseIdleConnections()
 	}()
+}
+
+// A helper that draws UI and opens a pool: caching it would cache the
+// drawing, so the advice is to move the constructor out of it.
+type panel struct{ *dash.UI }
+
+func (p panel) status(dsn string) {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		p.Error(err.Error())
+		return
+	}
+	db.Close()
+	p.Text("connected")
+}
+
+func drawing(ui *dash.UI) {
+	panel{ui}.status("postgres://db/sales") // want `^drawing → panel.status → sql.Open: opens a new connection pool on every rerun; move it out of panel.status into dash.CacheSingleton \(or dash.CacheResource, per key\)$`
 }

@@ -162,10 +162,10 @@ func generics(ui *dash.UI) {
 	for range count(3) {
 		loadSales(ui.Context(), "x") // want `generics → loadSales`
 	}
-	f := db.QueryContext // a method value is not followed: silence, not a guess
-	f(ui.Context(), "SELECT 1")
+	f := db.QueryContext        // a method value is followed to the method
+	f(ui.Context(), "SELECT 1") // want `generics → \(\*sql.DB\).QueryContext`
 	var q querier = db
-	q.QueryContext(ui.Context(), "SELECT 1") // an interface call is not followed
+	q.QueryContext(ui.Context(), "SELECT 1") // want `generics → \(\*sql.DB\).QueryContext`
 	switch {
 	case ui.Button("Export"):
 		loadSales(ui.Context(), "ALL")

@@ -1,0 +1,119 @@
+package rerun
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// engine holds the state of one pass. Everything in it is per pass: the
+// analyzers run passes in parallel (golangci-lint) and share nothing.
+type engine struct {
+	pass  *analysis.Pass
+	res   *Result
+	scope scope
+	pkg   *types.Package
+	prog  *ssa.Program
+	ssa   *ssa.Package
+	// funcs are the package's source functions and the literals in them,
+	// in source order (parents before their literals).
+	funcs []*ssa.Function
+
+	summaries map[*ssa.Function]*summary
+	guards    map[*ssa.Function]*guardSet
+	triggers  map[ssa.Value]bool // memo of isTrigger; false while in progress
+	stores    *storeIndex        // built on first need
+	impls     *implIndex         // built on first need
+	exprs     map[token.Pos]ast.Expr
+	names     map[*ast.FuncLit]string
+}
+
+// newEngine builds the SSA form of the package, the way
+// golang.org/x/tools/go/analysis/passes/buildssa does, but only for the
+// packages that passed the relevance test: requiring buildssa would build
+// SSA for every package of a run, std included (see docs/performance.md).
+func newEngine(pass *analysis.Pass, res *Result, sc scope) *engine {
+	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
+	for _, p := range pass.Pkg.Imports() {
+		prog.CreatePackage(p, nil, nil, true)
+	}
+	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
+	pkg.Build()
+	e := &engine{
+		pass:      pass,
+		res:       res,
+		scope:     sc,
+		pkg:       pass.Pkg,
+		prog:      prog,
+		ssa:       pkg,
+		summaries: map[*ssa.Function]*summary{},
+		guards:    map[*ssa.Function]*guardSet{},
+		triggers:  map[ssa.Value]bool{},
+	}
+	var add func(f *ssa.Function)
+	add = func(f *ssa.Function) {
+		e.funcs = append(e.funcs, f)
+		for _, anon := range f.AnonFuncs {
+			add(anon)
+		}
+	}
+	// Package-level initialisers (var pool = dash.CacheSingleton(func…))
+	// live in the package's init function.
+	if init := pkg.Func("init"); init != nil {
+		add(init)
+	}
+	for _, f := range pass.Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			obj, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			if fn := prog.FuncValue(obj); fn != nil {
+				add(fn)
+			}
+		}
+	}
+	return e
+}
+
+// origin maps a generic instance to its generic function, whose body the
+// engine analyses once for all instances.
+func origin(fn *ssa.Function) *ssa.Function {
+	if o := fn.Origin(); o != nil {
+		return o
+	}
+	return fn
+}
+
+// funcObject is the declared function or method of fn, or nil for
+// literals and synthetic wrappers.
+func funcObject(fn *ssa.Function) *types.Func {
+	obj, _ := origin(fn).Object().(*types.Func)
+	if obj == nil {
+		return nil
+	}
+	return obj.Origin()
+}
+
+// local reports whether fn's body belongs to the package being analysed
+// (including synthetic wrappers the builder made for it), so that its
+// summary is computed here rather than read from a fact.
+func (e *engine) local(fn *ssa.Function) bool {
+	fn = origin(fn)
+	if fn.Blocks == nil {
+		return false
+	}
+	if fn.Pkg == e.ssa {
+		return true
+	}
+	// Wrappers (bound method values, method expressions, promoted
+	// methods) have no package; their bodies are a call or two.
+	return fn.Pkg == nil && fn.Synthetic != ""
+}

@@ -1,0 +1,257 @@
+package rerun
+
+import (
+	"fmt"
+	"go/types"
+	"maps"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the facts stage: what other packages learn of this one.
+
+// FuncFact is exported for every function or method of a package (exported
+// or not: interface implementations and function values reach unexported
+// ones) whose summary says something, so that calls to it from other
+// packages are judged like calls to the catalogue. Its chains start after
+// the function itself.
+type FuncFact struct {
+	Query    *Chain
+	Resource *Chain
+	// Params are the parameters (by index, the receiver first) the
+	// function calls: a function value passed there is run by the call.
+	Params []ParamCall
+	// Trigger is true for a helper that returns a trigger's result
+	// (func confirmed(ui *dash.UI) bool { return ui.Button("OK") }).
+	Trigger bool
+	// Resets are the constant State.Set calls the function makes on a
+	// *dash.State it receives.
+	Resets []ResetSpec
+	// UI is true when the function draws UI.
+	UI bool
+}
+
+// ParamCall says that a function calls its parameter Index (or, when Elem
+// is set, the functions in the slice it receives there), through the
+// functions Via.
+type ParamCall struct {
+	Index int
+	Elem  bool
+	Via   []Step
+}
+
+// ResetSpec is a constant State.Set a function makes on a state it
+// receives as parameter State. Key is the key's source text when it is
+// fixed (KeyParam < 0); otherwise the key is the argument KeyParam of the
+// call. The value is a constant unless ValueParam >= 0. Via lists the
+// functions from the callee down to the one calling Set (empty when it is
+// the function itself).
+type ResetSpec struct {
+	State      int
+	Key        string
+	KeyParam   int
+	ValueParam int
+	Via        []Step
+}
+
+// AFact implements analysis.Fact.
+func (*FuncFact) AFact() {}
+
+func (f *FuncFact) String() string {
+	var parts []string
+	if f.Query != nil {
+		parts = append(parts, "query: "+f.Query.Format(nil))
+	}
+	if f.Resource != nil {
+		parts = append(parts, "resource: "+f.Resource.Format(nil))
+	}
+	for _, p := range f.Params {
+		parts = append(parts, fmt.Sprintf("calls param %d", p.Index))
+	}
+	if f.Trigger {
+		parts = append(parts, "trigger")
+	}
+	for _, r := range f.Resets {
+		key := r.Key
+		if r.KeyParam >= 0 {
+			key = fmt.Sprintf("param %d", r.KeyParam)
+		}
+		parts = append(parts, "resets "+key)
+	}
+	return "reaches(" + strings.Join(parts, "; ") + ")"
+}
+
+func (f *FuncFact) empty() bool {
+	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0
+}
+
+// PackageFact marks a package that exports at least one FuncFact, so that
+// a package importing none of them and no catalogued package can be
+// skipped at once. Hidden lists the package's unexported implementations
+// of interfaces, which importers may not find in export data.
+type PackageFact struct {
+	Hidden []HiddenImpl
+}
+
+// HiddenImpl is an unexported type implementing named interfaces.
+type HiddenImpl struct {
+	Type       string   // "pkg/path.name"
+	Interfaces []string // "pkg/path.Iface"
+	Methods    []MethodChains
+}
+
+// MethodChains are the chains of one method of a HiddenImpl; Query and
+// Resource start after the method, named by Step.
+type MethodChains struct {
+	Name            string
+	Step            Step
+	Query, Resource *Chain
+}
+
+func (h *HiddenImpl) implements(iface string) bool { return slices.Contains(h.Interfaces, iface) }
+
+func (h *HiddenImpl) method(name string) *MethodChains {
+	for i := range h.Methods {
+		if h.Methods[i].Name == name {
+			return &h.Methods[i]
+		}
+	}
+	return nil
+}
+
+// AFact implements analysis.Fact.
+func (*PackageFact) AFact() {}
+
+func (f *PackageFact) String() string {
+	return fmt.Sprintf("reachesSinks(%d hidden implementations)", len(f.Hidden))
+}
+
+// exportFacts exports a FuncFact for every function and method of the
+// package whose summary says something, and the PackageFact.
+func (e *engine) exportFacts() {
+	exported := false
+	for _, fn := range e.funcs {
+		obj := funcObject(fn)
+		if obj == nil || fn.Parent() != nil || obj.Pkg() != e.pkg {
+			continue
+		}
+		f := e.fact(fn)
+		if f.empty() {
+			continue
+		}
+		e.pass.ExportObjectFact(obj, f)
+		exported = true
+	}
+	hidden := e.hiddenImpls()
+	// Hidden implementations alone matter only when one of them reaches
+	// something: otherwise importers would be analysed for nothing.
+	reaches := slices.ContainsFunc(hidden, func(h HiddenImpl) bool {
+		return slices.ContainsFunc(h.Methods, func(m MethodChains) bool { return m.Query != nil || m.Resource != nil })
+	})
+	if exported || reaches {
+		e.pass.ExportPackageFact(&PackageFact{Hidden: hidden})
+	}
+}
+
+// fact is the summary of fn as a fact. Functions that take the UI are
+// entries and are never followed, but their trigger result is.
+func (e *engine) fact(fn *ssa.Function) *FuncFact {
+	f := &FuncFact{Trigger: e.returnsTrigger(fn)}
+	if HasUIParam(fn.Signature) {
+		return f
+	}
+	s := e.summarise(fn)
+	f.Query, f.Resource, f.Params, f.Resets, f.UI = s.query, s.resource, s.params, s.resets, s.ui
+	return f
+}
+
+// hiddenImpls lists the unexported named types of the package that
+// implement a named interface declared here or in a direct import outside
+// the standard library, with the chains of their methods.
+func (e *engine) hiddenImpls() []HiddenImpl {
+	var ifaces []*types.TypeName
+	collect := func(p *types.Package) {
+		for _, name := range p.Scope().Names() {
+			tn, ok := p.Scope().Lookup(name).(*types.TypeName)
+			if !ok || tn.IsAlias() || !tn.Exported() {
+				continue
+			}
+			if it, ok := tn.Type().Underlying().(*types.Interface); ok && it.NumMethods() > 0 {
+				ifaces = append(ifaces, tn)
+			}
+		}
+	}
+	collect(e.pkg)
+	for _, imp := range e.pkg.Imports() {
+		if !e.inStd(imp.Path()) && !IsDashPackage(imp) {
+			collect(imp)
+		}
+	}
+	if len(ifaces) == 0 {
+		return nil
+	}
+	var out []HiddenImpl
+	for _, name := range e.pkg.Scope().Names() {
+		tn, ok := e.pkg.Scope().Lookup(name).(*types.TypeName)
+		if !ok || tn.Exported() || tn.IsAlias() || types.IsInterface(tn.Type()) {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() > 0 {
+			continue
+		}
+		ptr := types.NewPointer(tn.Type())
+		h := HiddenImpl{Type: e.pkg.Path() + "." + tn.Name()}
+		methods := map[string]bool{}
+		for _, it := range ifaces {
+			iface := it.Type().Underlying().(*types.Interface)
+			if !types.Implements(ptr, iface) {
+				continue
+			}
+			h.Interfaces = append(h.Interfaces, it.Pkg().Path()+"."+it.Name())
+			for m := range iface.Methods() {
+				methods[m.Name()] = true
+			}
+		}
+		if len(h.Interfaces) == 0 {
+			continue
+		}
+		mset := e.prog.MethodSets.MethodSet(ptr)
+		for _, name := range slices.Sorted(maps.Keys(methods)) {
+			sel := lookupMethod(mset, name)
+			if sel == nil {
+				continue
+			}
+			fn := e.prog.MethodValue(sel)
+			if fn == nil {
+				continue
+			}
+			q, r := e.reachFunc(fn, true)
+			if q == nil && r == nil {
+				continue // a method missing from the list reaches nothing
+			}
+			mc := MethodChains{Name: name}
+			// The chains start at the method: its step is kept apart so
+			// that the importer prepends it like any callee's.
+			if q != nil && len(q.Steps) > 1 {
+				mc.Step, mc.Query = q.Steps[0], &Chain{Steps: q.Steps[1:], Kind: q.Kind}
+			}
+			if r != nil && len(r.Steps) > 1 {
+				mc.Step, mc.Resource = r.Steps[0], &Chain{Steps: r.Steps[1:], Kind: r.Kind}
+			}
+			h.Methods = append(h.Methods, mc)
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func lookupMethod(mset *types.MethodSet, name string) *types.Selection {
+	for sel := range mset.Methods() {
+		if sel.Obj().Name() == name {
+			return sel
+		}
+	}
+	return nil
+}

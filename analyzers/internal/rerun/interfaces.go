@@ -1,0 +1,219 @@
+package rerun
+
+import (
+	"go/types"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the callee-resolution stage for interface calls. A call
+// v.M() through an interface reaches a sink when every implementation the
+// analysis can see reaches one through M: the concrete types that flow
+// into v in the package when they can all be traced, or else every
+// non-test type of this package and of the packages it imports (directly
+// or not) that implements the interface, plus the unexported
+// implementations that imported packages list in their PackageFact (a
+// generated gRPC client is an unexported type behind an exported
+// interface, and export data may leave it out). An interface with no
+// visible implementation is unknown: silence. So are the standard
+// library's interfaces, which have implementations everywhere, unless the
+// method itself is catalogued (http.RoundTripper.RoundTrip).
+
+// impl is one implementation of an interface method.
+type impl struct {
+	key    string        // "pkg/path.Type", for de-duplication
+	fn     *ssa.Function // the method, when the program has its body
+	obj    *types.Func   // the method's object, known through facts
+	chains *MethodChains // from a PackageFact, for types out of sight
+}
+
+// implIndex caches, per pass, the named types visible to the package and
+// the implementations found for each interface.
+type implIndex struct {
+	types []*types.TypeName
+	hid   []HiddenImpl // from PackageFacts of visible packages
+	memo  map[implKey][]impl
+}
+
+func (e *engine) implementations() *implIndex {
+	if e.impls != nil {
+		return e.impls
+	}
+	ix := &implIndex{memo: map[implKey][]impl{}}
+	e.impls = ix
+	seen := map[*types.Package]bool{}
+	var visit func(p *types.Package)
+	visit = func(p *types.Package) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		for _, name := range p.Scope().Names() {
+			tn, ok := p.Scope().Lookup(name).(*types.TypeName)
+			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+				continue
+			}
+			if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() > 0 {
+				continue // generic types are instantiated by users
+			}
+			if strings.HasSuffix(e.pass.Fset.Position(tn.Pos()).Filename, "_test.go") {
+				continue
+			}
+			ix.types = append(ix.types, tn)
+		}
+		if p != e.pkg {
+			var pf PackageFact
+			if e.pass.ImportPackageFact(p, &pf) {
+				ix.hid = append(ix.hid, pf.Hidden...)
+			}
+		}
+		for _, imp := range p.Imports() {
+			visit(imp)
+		}
+	}
+	visit(e.pkg)
+	return ix
+}
+
+type implKey struct {
+	iface  *types.Named
+	method string
+}
+
+// invokeReach returns the chains of an interface call.
+func (e *engine) invokeReach(c *ssa.CallCommon) (query, resource *Chain) {
+	m := c.Method
+	// Catalogued interface methods (http.RoundTripper.RoundTrip,
+	// go-redis Cmdable, gRPC ClientConnInterface.Invoke) are sinks as such.
+	if q, r, done := reachCatalogued(m); done {
+		return q, r
+	}
+	impls := e.tracedImpls(c.Value, m)
+	if impls == nil {
+		impls = e.visibleImpls(c.Value.Type(), m)
+	}
+	// Every implementation must reach: the chain shown is the shortest.
+	for i, im := range impls {
+		q, r := e.implReach(im)
+		if i == 0 {
+			query, resource = q, r
+			continue
+		}
+		if q == nil || query == nil {
+			query = nil
+		} else if shorter(q, query) {
+			query = q
+		}
+		if r == nil || resource == nil {
+			resource = nil
+		} else if shorter(r, resource) {
+			resource = r
+		}
+		if query == nil && resource == nil {
+			break
+		}
+	}
+	return query, resource
+}
+
+func (e *engine) implReach(im impl) (q, r *Chain) {
+	switch {
+	case im.fn != nil:
+		return e.reachFunc(im.fn, true)
+	case im.obj != nil:
+		return e.reachObj(im.obj)
+	case im.chains != nil:
+		st := im.chains.Step
+		return im.chains.Query.prepend(st), im.chains.Resource.prepend(st)
+	}
+	return nil, nil
+}
+
+// tracedImpls follows the receiver of an interface call to the concrete
+// types stored in it in the package (see values.go); nil when any source
+// is out of sight.
+func (e *engine) tracedImpls(v ssa.Value, m *types.Func) []impl {
+	t := e.newTracer()
+	t.value(v)
+	if t.unknown || len(t.concrete) == 0 {
+		return nil
+	}
+	concrete := t.concrete
+	var out []impl
+	for _, t := range concrete {
+		sel := e.prog.MethodSets.MethodSet(t).Lookup(m.Pkg(), m.Name())
+		if sel == nil {
+			return nil
+		}
+		fn := e.prog.MethodValue(sel)
+		if fn == nil {
+			return nil
+		}
+		out = append(out, impl{key: types.TypeString(t, nil), fn: fn})
+	}
+	return out
+}
+
+// visibleImpls returns every visible non-test implementation of method m
+// of the named interface type t; nil when t is not a named interface of a
+// package outside the standard library.
+func (e *engine) visibleImpls(t types.Type, m *types.Func) []impl {
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || e.inStd(named.Obj().Pkg().Path()) {
+		return nil
+	}
+	iface, ok := named.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	ix := e.implementations()
+	key := implKey{named.Origin(), m.Name()}
+	if v, ok := ix.memo[key]; ok {
+		return v
+	}
+	var out []impl
+	seen := map[string]bool{}
+	for _, tn := range ix.types {
+		recv := types.Type(tn.Type())
+		if !types.Implements(recv, iface) {
+			recv = types.NewPointer(recv)
+			if !types.Implements(recv, iface) {
+				continue
+			}
+		}
+		key := tn.Pkg().Path() + "." + tn.Name()
+		seen[key] = true
+		im := impl{key: key}
+		sel := e.prog.MethodSets.MethodSet(recv).Lookup(m.Pkg(), m.Name())
+		if sel == nil {
+			continue
+		}
+		fn := e.prog.MethodValue(sel)
+		switch {
+		case fn != nil && e.local(fn):
+			im.fn = fn
+		default:
+			obj, _ := sel.Obj().(*types.Func)
+			im.obj = obj
+		}
+		out = append(out, im)
+	}
+	ifaceKey := named.Obj().Pkg().Path() + "." + named.Obj().Name()
+	for i := range ix.hid {
+		h := &ix.hid[i]
+		if seen[h.Type] || !h.implements(ifaceKey) {
+			continue
+		}
+		seen[h.Type] = true
+		mc := h.method(m.Name())
+		if mc == nil {
+			mc = &MethodChains{} // reaches nothing
+		}
+		out = append(out, impl{key: h.Type, chains: mc})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
+	ix.memo[key] = out
+	return out
+}

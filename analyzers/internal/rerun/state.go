@@ -1,0 +1,376 @@
+package rerun
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the state stage: constant State.Set calls that reset
+// session state on every rerun, directly in an entry or in a helper that
+// receives the state (any package, generic or not), through summaries and
+// facts. A Set is a reset when its value is fixed at compile time (a
+// constant, a composite literal of constants, an element of a constant
+// table being looped over) and it is reachable without a presence test of
+// its key (Has, Get's ok, dash.Value's ok) or a trigger on the way.
+
+// Reset is a state reset on an entry's path.
+type Reset struct {
+	Pos, End token.Pos
+	Key      string        // the key's source text
+	Via      []Step        // helpers from the reported call down to the Set
+	Call     *ast.CallExpr // the Set itself, when Via is empty
+}
+
+// maxResets bounds the resets a summary carries.
+const maxResets = 8
+
+// setCall returns the state, key and value of a call to (*dash.State).Set.
+func setCall(c *ssa.CallCommon) (state, key, val ssa.Value, ok bool) {
+	callee := c.StaticCallee()
+	if callee == nil || len(c.Args) != 3 || !DashFunc(funcObject(callee), "State", "Set") {
+		return nil, nil, nil, false
+	}
+	return c.Args[0], c.Args[1], c.Args[2], true
+}
+
+// entryResets records the resets made by instruction in of fn, on the path
+// of entry ent.
+func (e *engine) entryResets(ent *Entry, fn *ssa.Function, in ssa.CallInstruction, guarded bool) {
+	if guarded {
+		return
+	}
+	c := in.Common()
+	pos, end := e.span(c.Pos(), in)
+	if _, key, val, ok := setCall(c); ok {
+		if !e.constLike(val) || e.presenceGuarded(fn, in.Block(), key) {
+			return
+		}
+		call, _ := e.exprAt(c.Pos()).(*ast.CallExpr)
+		text := constText(key)
+		if call != nil && len(call.Args) == 2 {
+			text = types.ExprString(call.Args[0])
+		}
+		ent.Resets = append(ent.Resets, &Reset{Pos: pos, End: end, Key: text, Call: call})
+		return
+	}
+	callee := c.StaticCallee()
+	if callee == nil || HasUIParam(callee.Signature) {
+		return
+	}
+	_, specs, st, ok := e.calleeFact(callee)
+	if !ok {
+		return
+	}
+	for _, r := range specs {
+		key := r.Key
+		if r.KeyParam >= 0 {
+			if r.KeyParam >= len(c.Args) {
+				continue
+			}
+			k, isConst := c.Args[r.KeyParam].(*ssa.Const)
+			if !isConst || e.presenceGuarded(fn, in.Block(), k) {
+				continue
+			}
+			key = constText(k)
+		}
+		if r.ValueParam >= 0 && (r.ValueParam >= len(c.Args) || !e.constLike(c.Args[r.ValueParam])) {
+			continue
+		}
+		ent.Resets = append(ent.Resets, &Reset{Pos: pos, End: end, Key: key, Via: append([]Step{st}, r.Via...)})
+	}
+}
+
+// noteResets records in the summary of fn the resets instruction in makes
+// on a state fn receives.
+func (e *engine) noteResets(fn *ssa.Function, in ssa.CallInstruction, s *summary) {
+	if len(s.resets) >= maxResets || HasUIParam(fn.Signature) {
+		return
+	}
+	c := in.Common()
+	if state, key, val, ok := setCall(c); ok {
+		spec := ResetSpec{State: stateParam(fn, state), KeyParam: paramIndex(fn, key), ValueParam: paramIndex(fn, val)}
+		if spec.State < 0 {
+			return
+		}
+		if spec.KeyParam < 0 {
+			if !e.constLike(key) || e.presenceGuarded(fn, in.Block(), key) {
+				return
+			}
+			spec.Key = constText(key)
+			if call, ok := e.exprAt(c.Pos()).(*ast.CallExpr); ok && len(call.Args) == 2 {
+				spec.Key = types.ExprString(call.Args[0])
+			}
+		}
+		if spec.ValueParam < 0 && !e.constLike(val) {
+			return
+		}
+		s.resets = append(s.resets, spec)
+		return
+	}
+	callee := c.StaticCallee()
+	if callee == nil || HasUIParam(callee.Signature) {
+		return
+	}
+	_, specs, st, ok := e.calleeFact(callee)
+	if !ok {
+		return
+	}
+	for _, r := range specs {
+		if r.State >= len(c.Args) || r.KeyParam >= len(c.Args) || r.ValueParam >= len(c.Args) {
+			continue
+		}
+		spec := ResetSpec{State: stateParam(fn, c.Args[r.State]), Key: r.Key, KeyParam: -1, ValueParam: -1, Via: append([]Step{st}, r.Via...)}
+		if spec.State < 0 {
+			continue
+		}
+		if r.KeyParam >= 0 {
+			arg := c.Args[r.KeyParam]
+			if k, isConst := arg.(*ssa.Const); isConst {
+				if e.presenceGuarded(fn, in.Block(), k) {
+					continue
+				}
+				spec.Key = constText(k)
+			} else if spec.KeyParam = paramIndex(fn, arg); spec.KeyParam < 0 {
+				continue
+			}
+		}
+		if r.ValueParam >= 0 {
+			if arg := c.Args[r.ValueParam]; !e.constLike(arg) {
+				if spec.ValueParam = paramIndex(fn, arg); spec.ValueParam < 0 {
+					continue
+				}
+			}
+		}
+		s.resets = append(s.resets, spec)
+		if len(s.resets) >= maxResets {
+			return
+		}
+	}
+}
+
+// stateParam returns the parameter of fn through which v, a *dash.State,
+// was received: the parameter itself, or a field of a received struct.
+func stateParam(fn *ssa.Function, v ssa.Value) int {
+	switch x := v.(type) {
+	case *ssa.UnOp:
+		if fa, ok := x.X.(*ssa.FieldAddr); ok && x.Op == token.MUL {
+			return stateParam(fn, fa.X)
+		}
+	case *ssa.Field:
+		return stateParam(fn, x.X)
+	}
+	return paramIndex(fn, v)
+}
+
+// paramIndex returns the index of the parameter of fn that v is (through
+// conversions to interfaces), or -1.
+func paramIndex(fn *ssa.Function, v ssa.Value) int {
+	for {
+		switch x := v.(type) {
+		case *ssa.MakeInterface:
+			v = x.X
+			continue
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.Parameter:
+			for i, p := range fn.Params {
+				if p == x {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+}
+
+func constText(v ssa.Value) string {
+	if c, ok := v.(*ssa.Const); ok && c.Value != nil {
+		return c.Value.ExactString()
+	}
+	return "…"
+}
+
+// constLike reports whether v is fixed at compile time: the mark of an
+// initialisation rather than of storing what the run computed.
+func (e *engine) constLike(v ssa.Value) bool {
+	seen := map[ssa.Value]bool{}
+	var value, addr, fresh func(v ssa.Value) bool
+	value = func(v ssa.Value) bool {
+		if seen[v] {
+			return true // a cycle adds nothing new
+		}
+		seen[v] = true
+		if len(seen) > maxTrace {
+			return false
+		}
+		switch x := v.(type) {
+		case *ssa.Const:
+			return true
+		case *ssa.MakeInterface:
+			return value(x.X)
+		case *ssa.ChangeType:
+			return value(x.X)
+		case *ssa.Convert:
+			return value(x.X)
+		case *ssa.ChangeInterface:
+			return value(x.X)
+		case *ssa.Phi:
+			for _, y := range x.Edges {
+				if !value(y) {
+					return false
+				}
+			}
+			return true
+		case *ssa.Extract:
+			// k, v of "for k, v := range table".
+			if next, ok := x.Tuple.(*ssa.Next); ok {
+				if rng, ok := next.Iter.(*ssa.Range); ok {
+					return value(rng.X)
+				}
+			}
+			return false
+		case *ssa.Field:
+			return value(x.X)
+		case *ssa.Index:
+			return value(x.X)
+		case *ssa.Slice:
+			return value(x.X)
+		case *ssa.UnOp:
+			return x.Op == token.MUL && addr(x.X)
+		case *ssa.Alloc, *ssa.MakeMap, *ssa.MakeSlice:
+			return fresh(x)
+		}
+		return false
+	}
+	// addr: the variable at address a holds only constant values.
+	addr = func(a ssa.Value) bool {
+		switch x := a.(type) {
+		case *ssa.Global:
+			if x.Pkg != e.ssa {
+				return false
+			}
+			// What is stored into the variable, and into the map or slice
+			// it holds (through any load of it), must be constant.
+			ix := e.index()
+			for _, st := range append(ix.globals[x], ix.elems[x]...) {
+				if !value(st) {
+					return false
+				}
+			}
+			return true
+		case *ssa.Alloc:
+			return fresh(x)
+		case *ssa.FieldAddr:
+			return addr(x.X)
+		case *ssa.IndexAddr:
+			if _, isPtr := x.X.Type().Underlying().(*types.Pointer); isPtr {
+				return addr(x.X)
+			}
+			return value(x.X)
+		}
+		return false
+	}
+	// fresh: a literal made in the function, written only with constants
+	// and never handed to a call (which could fill it).
+	fresh = func(v ssa.Value) bool {
+		if x, ok := v.(*ssa.MakeSlice); ok && (!value(x.Len) || !value(x.Cap)) {
+			return false
+		}
+		refs := v.Referrers()
+		if refs == nil {
+			return true
+		}
+		for _, r := range *refs {
+			switch r := r.(type) {
+			case *ssa.Store:
+				if _, toGlobal := r.Addr.(*ssa.Global); r.Val == v && toGlobal {
+					continue // a table declared at package level; see addr
+				}
+				if r.Addr != v || !value(r.Val) {
+					return false
+				}
+			case *ssa.MapUpdate:
+				if !value(r.Key) || !value(r.Value) {
+					return false
+				}
+			case *ssa.FieldAddr:
+				if !fresh(r) {
+					return false
+				}
+			case *ssa.IndexAddr:
+				if !fresh(r) {
+					return false
+				}
+			case *ssa.UnOp, *ssa.Slice, *ssa.MakeInterface, *ssa.DebugRef, *ssa.Lookup, *ssa.Range, *ssa.Field, *ssa.Index:
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	return value(v)
+}
+
+// presenceGuarded reports whether block b of fn is reached only through a
+// presence test of key (in either polarity: "if !st.Has(k) { Set }" and
+// "if st.Has(k) { return }" alike) or a trigger.
+func (e *engine) presenceGuarded(fn *ssa.Function, b *ssa.BasicBlock, key ssa.Value) bool {
+	reached := e.reachable(fn, func(blk *ssa.BasicBlock, succ int) bool {
+		if e.triggerEdge(blk, succ) {
+			return true
+		}
+		ifi, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
+		return ok && e.testsPresence(ifi.Cond, key)
+	})
+	return !reached[b.Index]
+}
+
+// testsPresence reports whether cond tests whether key is in the state.
+func (e *engine) testsPresence(cond, key ssa.Value) bool {
+	if not, ok := cond.(*ssa.UnOp); ok && not.Op == token.NOT {
+		cond = not.X
+	}
+	lookup := func(v ssa.Value, want int) bool {
+		x, ok := v.(*ssa.Extract)
+		if !ok || x.Index != want {
+			return false
+		}
+		call, ok := x.Tuple.(*ssa.Call)
+		if !ok {
+			return false
+		}
+		obj := staticObj(call)
+		return (DashFunc(obj, "State", "Get") || DashFunc(obj, "", "Value")) && len(call.Call.Args) >= 2 && sameKey(call.Call.Args[1], key)
+	}
+	switch x := cond.(type) {
+	case *ssa.Call:
+		return DashFunc(staticObj(x), "State", "Has") && len(x.Call.Args) == 2 && sameKey(x.Call.Args[1], key)
+	case *ssa.Extract:
+		return lookup(x, 1)
+	case *ssa.BinOp:
+		return (x.Op == token.EQL || x.Op == token.NEQ) && (lookup(x.X, 0) || lookup(x.Y, 0))
+	}
+	return false
+}
+
+// staticObj is the declared function a call statically calls, or nil.
+func staticObj(c *ssa.Call) *types.Func {
+	if f := c.Call.StaticCallee(); f != nil {
+		return funcObject(f)
+	}
+	return nil
+}
+
+func sameKey(a, b ssa.Value) bool {
+	ca, okA := a.(*ssa.Const)
+	cb, okB := b.(*ssa.Const)
+	if okA && okB && ca.Value != nil && cb.Value != nil {
+		return ca.Value.Kind() == cb.Value.Kind() && constant.Compare(ca.Value, token.EQL, cb.Value)
+	}
+	return a == b
+}

@@ -1,0 +1,375 @@
+package rerun
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the summary stage: what a function reaches when it is
+// called. A summary is computed once per function of the package, on
+// demand and memoised (a function on a call cycle counts as reaching
+// nothing while its own summary is being computed); other packages'
+// functions are known through their FuncFacts.
+
+type summary struct {
+	query, resource *Chain // starting after the function
+	params          []ParamCall
+	resets          []ResetSpec
+	ui              bool
+}
+
+func (e *engine) summarise(fn *ssa.Function) *summary {
+	fn = origin(fn)
+	if s, ok := e.summaries[fn]; ok {
+		return s
+	}
+	s := &summary{}
+	e.summaries[fn] = s
+	if fn.Blocks == nil {
+		return s
+	}
+	s.ui = drawsUI(fn)
+	g := e.guardsOf(fn)
+	for _, b := range fn.Blocks {
+		if g.guarded(b) {
+			continue // runs once per click, not on every call
+		}
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case ssa.CallInstruction:
+				q, r := e.callReach(in.Common(), nil)
+				if shorter(q, s.query) {
+					s.query = q
+				}
+				if shorter(r, s.resource) {
+					s.resource = r
+				}
+				e.noteParamCalls(fn, in.Common(), s)
+				e.noteResets(fn, in, s)
+			case *ssa.Alloc:
+				if r := e.literalResource(in); shorter(r, s.resource) {
+					s.resource = r
+				}
+			}
+		}
+	}
+	return s
+}
+
+// reachCatalogued returns the chains of a call to a catalogued function or
+// to package dash; done is false when fn is neither.
+func reachCatalogued(fn *types.Func) (q, r *Chain, done bool) {
+	if fn.Pkg() == nil || IsDashPackage(fn.Pkg()) {
+		// Calls into dash never reach a sink ((*DataCache).Get is a
+		// cached call); a cache constructed per rerun starts empty.
+		if IsCacheConstructor(fn) {
+			return nil, &Chain{Steps: []Step{stepOf(fn)}, Kind: KindCache}, true
+		}
+		return nil, nil, true
+	}
+	if k := lookupSink(fn); k != KindNone {
+		q = &Chain{Steps: []Step{stepOf(fn)}, Kind: k}
+	}
+	if k := lookupResource(fn); k != KindNone {
+		r = &Chain{Steps: []Step{stepOf(fn)}, Kind: k}
+	}
+	return q, r, q != nil || r != nil
+}
+
+// reachFunc returns the chains of a call to fn, each starting at fn.
+// Synthetic wrappers are transparent; so are function literals unless
+// named is set (a literal reached through a function value is named in
+// the chain, one run inline is part of its parent).
+func (e *engine) reachFunc(fn *ssa.Function, named bool) (q, r *Chain) {
+	fn = origin(fn)
+	if obj := funcObject(fn); obj != nil {
+		if q, r, done := reachCatalogued(obj); done {
+			return q, r
+		}
+	}
+	if HasUIParam(fn.Signature) {
+		return nil, nil // an entry of its own, reported where it is declared
+	}
+	if !e.local(fn) {
+		if obj := funcObject(fn); obj != nil {
+			return e.reachObj(obj)
+		}
+		return nil, nil
+	}
+	s := e.summarise(fn)
+	if fn.Synthetic != "" || (fn.Parent() != nil && !named) {
+		return s.query, s.resource
+	}
+	st := e.stepOfFunc(fn, s.ui)
+	return s.query.prepend(st), s.resource.prepend(st)
+}
+
+// reachObj returns the chains of a call to a function of another package.
+func (e *engine) reachObj(obj *types.Func) (q, r *Chain) {
+	obj = obj.Origin()
+	if q, r, done := reachCatalogued(obj); done {
+		return q, r
+	}
+	if sig, ok := obj.Type().(*types.Signature); !ok || HasUIParam(sig) || obj.Pkg() == e.pkg {
+		return nil, nil
+	}
+	var f FuncFact
+	if !e.pass.ImportObjectFact(obj, &f) {
+		return nil, nil
+	}
+	st := stepOf(obj)
+	st.UI = f.UI
+	return f.Query.prepend(st), f.Resource.prepend(st)
+}
+
+// calleeFact returns what is known of a static callee's parameters and
+// resets: its summary or its fact; ok is false when nothing is.
+func (e *engine) calleeFact(fn *ssa.Function) (params []ParamCall, resets []ResetSpec, st Step, ok bool) {
+	fn = origin(fn)
+	obj := funcObject(fn)
+	if obj != nil && IsDashPackage(obj.Pkg()) {
+		return nil, nil, Step{}, false
+	}
+	if e.local(fn) {
+		s := e.summarise(fn)
+		return s.params, s.resets, e.stepOfFunc(fn, s.ui), true
+	}
+	if obj == nil {
+		return nil, nil, Step{}, false
+	}
+	var f FuncFact
+	if obj.Pkg() == e.pkg || !e.pass.ImportObjectFact(obj, &f) {
+		return nil, nil, stepOf(obj), false
+	}
+	st = stepOf(obj)
+	st.UI = f.UI
+	return f.Params, f.Resets, st, true
+}
+
+// callReach returns the chains of a call, each starting at the callee
+// (or, for function values run by the callee, at the callee too). A
+// function literal run inline (called, or handed to a callee that runs
+// it) for which inline returns true is left to the caller, which walks it
+// as part of its own path.
+func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q, r *Chain) {
+	note := func(fq, fr *Chain) {
+		if shorter(fq, q) {
+			q = fq
+		}
+		if shorter(fr, r) {
+			r = fr
+		}
+	}
+	switch {
+	case c.IsInvoke():
+		note(e.invokeReach(c))
+	case c.StaticCallee() != nil:
+		if inline == nil || !inline(c.StaticCallee()) {
+			note(e.reachFunc(c.StaticCallee(), false))
+		}
+	default:
+		if _, builtin := c.Value.(*ssa.Builtin); builtin {
+			return nil, nil
+		}
+		// A function value: every target it may hold is a callee, and
+		// any of them reaching a sink is a per-rerun sink.
+		if fns, ok := e.funcTargets(c.Value); ok {
+			for _, f := range fns {
+				note(e.reachFunc(f, true))
+			}
+		}
+	}
+	note(e.argReach(c, inline))
+	return q, r
+}
+
+// argReach returns the chains of the function values a call hands to its
+// callee that the callee runs: the parameters its summary or fact says it
+// calls, or, for a callee whose body is out of sight (the standard
+// library, an errgroup), every function literal given to it, unless the
+// callee is known to run them off the rerun path.
+func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q, r *Chain) {
+	note := func(fq, fr *Chain) {
+		if shorter(fq, q) {
+			q = fq
+		}
+		if shorter(fr, r) {
+			r = fr
+		}
+	}
+	if callee := c.StaticCallee(); callee != nil {
+		if params, _, st, ok := e.calleeFact(callee); ok {
+			for _, p := range params {
+				if p.Index >= len(c.Args) {
+					continue
+				}
+				for _, f := range e.argTargets(c.Args[p.Index], p.Elem) {
+					fq, fr := e.reachFunc(f, true)
+					note(prependAll(fq, st, p.Via), prependAll(fr, st, p.Via))
+				}
+			}
+			return q, r
+		}
+		if obj := funcObject(callee); obj != nil && (runsOffPath(obj) || IsDashPackage(obj.Pkg())) {
+			return nil, nil
+		}
+	} else if c.IsInvoke() && runsOffPath(c.Method) {
+		return nil, nil
+	}
+	for _, a := range c.Args {
+		for _, f := range literalArgs(a) {
+			if inline == nil || !inline(f) {
+				note(e.reachFunc(f, false))
+			}
+		}
+	}
+	return q, r
+}
+
+// literalArgs returns the function literals an argument passes, directly
+// or in a variadic slice.
+func literalArgs(a ssa.Value) []*ssa.Function {
+	switch a := a.(type) {
+	case *ssa.MakeClosure:
+		return []*ssa.Function{a.Fn.(*ssa.Function)}
+	case *ssa.Function:
+		if a.Parent() != nil {
+			return []*ssa.Function{a}
+		}
+	case *ssa.ChangeType:
+		return literalArgs(a.X)
+	case *ssa.Slice:
+		if alloc, ok := a.X.(*ssa.Alloc); ok {
+			var out []*ssa.Function
+			for _, ref := range *alloc.Referrers() {
+				if ia, ok := ref.(*ssa.IndexAddr); ok {
+					for _, r := range *ia.Referrers() {
+						if st, ok := r.(*ssa.Store); ok && st.Addr == ia {
+							out = append(out, literalArgs(st.Val)...)
+						}
+					}
+				}
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// argTargets resolves the function values of an argument: the value
+// itself, or with elem the elements of the slice it is.
+func (e *engine) argTargets(a ssa.Value, elem bool) []*ssa.Function {
+	if !elem {
+		fns, _ := e.funcTargets(a)
+		return fns
+	}
+	t := e.newTracer()
+	t.container(a)
+	if t.unknown {
+		return nil
+	}
+	return t.fns
+}
+
+func prependAll(c *Chain, first Step, via []Step) *Chain {
+	for i := len(via) - 1; i >= 0; i-- {
+		c = c.prepend(via[i])
+	}
+	return c.prepend(first)
+}
+
+// noteParamCalls records in s the parameters of fn that the call c runs:
+// directly (f() with f a parameter, or an element of a slice parameter),
+// or by handing them to a callee that runs them.
+func (e *engine) noteParamCalls(fn *ssa.Function, c *ssa.CallCommon, s *summary) {
+	add := func(p ParamCall) {
+		for _, q := range s.params {
+			if q.Index == p.Index && q.Elem == p.Elem {
+				return
+			}
+		}
+		s.params = append(s.params, p)
+	}
+	if !c.IsInvoke() && c.StaticCallee() == nil {
+		if i, elem := paramOf(fn, c.Value); i >= 0 {
+			add(ParamCall{Index: i, Elem: elem})
+		}
+		return
+	}
+	callee := c.StaticCallee()
+	if callee == nil {
+		return
+	}
+	params, _, st, ok := e.calleeFact(callee)
+	if !ok {
+		return
+	}
+	for _, p := range params {
+		if p.Index >= len(c.Args) {
+			continue
+		}
+		if i, elem := paramOf(fn, c.Args[p.Index]); i >= 0 && elem == p.Elem {
+			add(ParamCall{Index: i, Elem: elem, Via: append([]Step{st}, p.Via...)})
+		}
+	}
+}
+
+// paramOf returns the index of the parameter of fn that v is, or whose
+// element v is loaded from (elem); -1 when v is neither.
+func paramOf(fn *ssa.Function, v ssa.Value) (int, bool) {
+	elem := false
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if ia, ok := x.X.(*ssa.IndexAddr); ok && x.Op == token.MUL && !elem {
+				v, elem = ia.X, true
+				continue
+			}
+		case *ssa.Parameter:
+			for i, p := range fn.Params {
+				if p == x {
+					return i, elem
+				}
+			}
+		}
+		return -1, false
+	}
+}
+
+// literalResource returns the chain of a composite literal that builds a
+// resource (an http.Transport).
+func (e *engine) literalResource(a *ssa.Alloc) *Chain {
+	if a.Comment != "complit" {
+		return nil
+	}
+	named, ok := types.Unalias(a.Type().Underlying().(*types.Pointer).Elem()).(*types.Named)
+	if !ok {
+		return nil
+	}
+	if k := resourceCatalogue.LookupType(named); k != KindNone {
+		return &Chain{Steps: []Step{literalStep(named)}, Kind: k}
+	}
+	return nil
+}
+
+// drawsUI reports whether fn calls methods of *dash.UI: a helper that
+// draws must not be cached as a whole.
+func drawsUI(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if c, ok := instr.(ssa.CallInstruction); ok {
+				if callee := c.Common().StaticCallee(); callee != nil {
+					if obj := funcObject(callee); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == DashPath && recvName(obj) == "UI" {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}

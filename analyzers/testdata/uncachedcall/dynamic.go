@@ -1,0 +1,234 @@
+package uncachedcall
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"dashapp/repo"
+	"dashapp/salespb"
+	"github.com/dashvet/dashvet/dash"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/grpc"
+)
+
+// Calls through function values: the engine follows the value to the
+// functions stored in it.
+
+func fetchHTTP(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var b json.RawMessage
+	return b, json.NewDecoder(resp.Body).Decode(&b)
+}
+
+// A package-level variable whose only stores are functions.
+var fetch = fetchHTTP
+
+// A variable assigned elsewhere in the package too: both targets count.
+var load func(ctx context.Context, region string) ([]Sale, error)
+
+func init() { load = loadSales }
+
+type service struct {
+	fetch func(ctx context.Context, url string) ([]byte, error)
+}
+
+func newService(f func(ctx context.Context, url string) ([]byte, error)) *service {
+	return &service{fetch: f}
+}
+
+var loaders = map[string]func(ctx context.Context, region string) ([]Sale, error){
+	"sales": loadSales,
+}
+
+// withRetry runs the function it is given: the call to withRetry runs it.
+func withRetry(ctx context.Context, attempts int, f func(context.Context) error) error {
+	var err error
+	for range attempts {
+		if err = f(ctx); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+type reports struct{ db string }
+
+func (r *reports) daily(ctx context.Context) ([]Sale, error)  { return loadSales(ctx, "daily") }
+func (r *reports) weekly(ctx context.Context) ([]Sale, error) { return loadSales(ctx, "weekly") }
+
+func functionValues(ui *dash.UI) {
+	ctx := ui.Context()
+	fetch(ctx, "https://api.example.com/rates")   // want `^functionValues → fetchHTTP → \(\*http.Client\).Do: HTTP request runs on every rerun; wrap fetchHTTP in dash.CacheData$`
+	load(ctx, "EMEA")                             // want `functionValues → loadSales → \(\*sql.DB\).QueryContext`
+	newService(fetchHTTP).fetch(ctx, "https://x") // want `functionValues → fetchHTTP → \(\*http.Client\).Do`
+	svc := &service{fetch: fetchHTTP}
+	svc.fetch(ctx, "https://y")   // want `functionValues → fetchHTTP`
+	loaders["sales"](ctx, "EMEA") // want `functionValues → loadSales`
+	if f, ok := loaders[ui.Selectbox("Kind", []string{"sales"})]; ok {
+		f(ctx, "APAC") // want `functionValues → loadSales`
+	}
+	withRetry(ctx, 3, func(ctx context.Context) error { // want `functionValues → withRetry → functionValues.func1 → loadSales`
+		_, err := loadSales(ctx, "EMEA")
+		return err
+	})
+
+	// A method value chosen in a switch.
+	r := &reports{}
+	pick := r.daily
+	switch ui.Radio("Period", []string{"daily", "weekly"}) {
+	case "weekly":
+		pick = r.weekly
+	}
+	pick(ctx) // want `functionValues → \(\*reports\).(daily|weekly) → loadSales`
+
+	// A method expression.
+	(*reports).daily(r, ctx) // want `functionValues → \(\*reports\).daily → loadSales`
+
+	// A value from out of sight: silence, not a guess.
+	var cb func(context.Context) error
+	json.Unmarshal(nil, &cb)
+	if cb != nil {
+		cb(ctx)
+	}
+}
+
+// Calls through interfaces: every visible implementation must reach a
+// sink, and the chain names the implementation.
+
+var pgPool *pgxpool.Pool
+
+type salesRepo interface {
+	Totals(ctx context.Context, region string) ([]float64, error)
+}
+
+type pgRepo struct{ pool *pgxpool.Pool }
+
+func (p *pgRepo) Totals(ctx context.Context, region string) ([]float64, error) {
+	rows, err := p.pool.Query(ctx, "SELECT amount FROM sales WHERE region = $1", region)
+	if err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return nil, nil
+}
+
+type deps struct {
+	repo    salesRepo
+	sales   repo.Sales
+	regions repo.Regions
+	client  salespb.SalesServiceClient
+}
+
+var conn *grpc.ClientConn
+
+func interfaces(ui *dash.UI) {
+	ctx := ui.Context()
+	p := &deps{repo: &pgRepo{pool: pgPool}, sales: repo.NewSales(pgPool), regions: repo.Fixed{"EMEA"}}
+	p.repo.Totals(ctx, "EMEA")  // want `^interfaces → \(\*pgRepo\).Totals → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap \(\*pgRepo\).Totals in dash.CacheData$`
+	p.sales.Totals(ctx, "EMEA") // want `interfaces → \(\*repo.pgSales\).Totals → \(\*pgxpool.Pool\).Query`
+	ui.Text(p.sales.Name())     // no I/O in any implementation
+	p.regions.List(ctx)         // repo.Fixed does no I/O: not every implementation queries
+
+	// The generated gRPC client: NewSalesServiceClient returns the
+	// interface; its unexported implementation calls Invoke.
+	client := salespb.NewSalesServiceClient(conn)
+	client.Totals(ctx, &salespb.TotalsRequest{Region: "EMEA"}) // want `interfaces → \(\*salespb.salesServiceClient\).Totals → grpc.ClientConnInterface.Invoke: RPC runs on every rerun`
+	p.client = client
+	p.client.Totals(ctx, &salespb.TotalsRequest{}) // want `interfaces → \(\*salespb.salesServiceClient\).Totals`
+}
+
+// Guards by dominance: every shape that lets code run only after a click.
+
+func confirmed(ui *dash.UI) bool { return ui.Button("Confirm") }
+
+func guards(ui *dash.UI) {
+	ctx := ui.Context()
+	if confirmed(ui) {
+		loadSales(ctx, "EMEA")
+	}
+	refresh := ui.Button("Refresh") || ui.Button("Reload")
+	if refresh {
+		loadSales(ctx, "EMEA")
+	}
+	for i := 0; i < 3; i++ {
+		if !ui.Button("Step") {
+			continue
+		}
+		loadSales(ctx, "EMEA")
+	}
+	clicked := ui.Button("Export")
+	if !clicked {
+		ui.Text("nothing to export")
+	} else {
+		loadSales(ctx, "ALL")
+	}
+	if ui.Button("A") || ui.Checkbox("Always", false) {
+		loadSales(ctx, "ALL") // want `guards → loadSales`
+	}
+	if !ui.Button("Go") {
+		ui.Text("waiting")
+	}
+	loadSales(ctx, "after") // want `guards → loadSales`
+}
+
+// A helper that draws UI: caching it would cache the drawing, so the
+// advice is to move the query out of it.
+type panelUI struct{ *dash.UI }
+
+func (p panelUI) salesTable(region string) {
+	rows, _ := db.QueryContext(p.Context(), "SELECT * FROM sales WHERE region = $1", region)
+	if rows != nil {
+		rows.Close()
+	}
+	p.Text("sales")
+}
+
+func (p panelUI) regionTable(region string) {
+	sales, _ := loadSales(p.Context(), region)
+	p.Table(sales)
+}
+
+func drawing(ui *dash.UI) {
+	p := panelUI{ui}
+	p.salesTable("EMEA")  // want `^drawing → panelUI.salesTable → \(\*sql.DB\).QueryContext: database query runs on every rerun; move the query out of panelUI.salesTable into a loading function wrapped in dash.CacheData$`
+	p.regionTable("EMEA") // want `^drawing → panelUI.regionTable → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap loadSales in dash.CacheData$`
+}
+
+// A long chain is elided in the message; the full chain stays in the
+// related information.
+func level1(ctx context.Context) { level2(ctx) }
+func level2(ctx context.Context) { level3(ctx) }
+func level3(ctx context.Context) { level4(ctx) }
+func level4(ctx context.Context) { level5(ctx) }
+func level5(ctx context.Context) { level6(ctx) }
+func level6(ctx context.Context) { loadSales(ctx, "deep") }
+
+func deep(ui *dash.UI) {
+	level1(ui.Context()) // want `^deep → level1 → level2 → level3 → … 2 more … → level6 → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap level1 in dash.CacheData$`
+}
+
+// Literals handed to a callee whose body is out of sight run as part of
+// the rerun (a WaitGroup, an errgroup), unless the callee is known to run
+// them later: an HTTP handler runs per request, time.AfterFunc later.
+func handedOver(ui *dash.UI) {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		loadSales(context.Background(), "EMEA") // want `handedOver → loadSales`
+	})
+	wg.Wait()
+	http.HandleFunc("/export", func(w http.ResponseWriter, r *http.Request) {
+		loadSales(r.Context(), "EMEA")
+	})
+	time.AfterFunc(time.Minute, func() { loadSales(context.Background(), "later") })
+}
