@@ -2,6 +2,7 @@ package all_test
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -72,6 +73,29 @@ func TestStd(t *testing.T) {
 	t.Logf("analysed %d packages of std", len(pkgs))
 	for _, f := range analyze(t, pkgs) {
 		t.Errorf("unexpected finding in std: %v", f)
+	}
+}
+
+// TestCmd runs all analyzers over the Go command and toolchain (cmd/...),
+// a large body of code with no dash app, like TestStd, with the engine's
+// recovered panics reported as findings.
+func TestCmd(t *testing.T) {
+	if os.Getenv("DASHVET_LONG") != "1" {
+		t.Skip("loads and type-checks cmd/... from source (about 2 min under -race); set DASHVET_LONG=1 (.ci/run does)")
+	}
+	pkgs := load(t, ".", "cmd/...")
+	t.Logf("analysed %d packages of cmd", len(pkgs))
+	g, err := checker.Analyze(append(all.Analyzers(), panics), pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, act := range g.Roots {
+		if act.Err != nil {
+			t.Errorf("%s: %v", act, act.Err)
+		}
+		for _, d := range act.Diagnostics {
+			t.Errorf("unexpected finding in cmd: %s: %s: %s", act.Package.Fset.Position(d.Pos), act.Analyzer.Name, d.Message)
+		}
 	}
 }
 
