@@ -32,6 +32,11 @@ type (
 		mu    sync.Mutex
 		Items []Row
 	}
+	WithExtra struct {
+		Total float64
+		Extra map[string]any
+	}
+	byRegion struct{ Region *string }
 )
 
 // TestAgreesWithRuntime checks that every finding of the analyzer states
@@ -75,8 +80,25 @@ func TestAgreesWithRuntime(t *testing.T) {
 			t.Errorf("the analyzer accepts %s, the runtime rejects it: %v", name, p)
 		}
 	}
-	if len(msgs) != 6 {
-		t.Errorf("got %d findings, want 6 (one per uncopyable cache of the testdata)", len(msgs))
+	// Shared caches: the runtime's shared rule, for values and keys.
+	for _, c := range []struct {
+		what, name string
+		p          *copyable.Problem
+	}{
+		{"values", "WithExtra", copyable.CheckSharedReflect(reflect.TypeFor[WithExtra]())},
+		{"keys", "byRegion", copyable.CheckSharedKeyReflect(reflect.TypeFor[byRegion]())},
+	} {
+		if c.p == nil {
+			t.Errorf("runtime shares %s of type %s, the analyzer reports them", c.what, c.name)
+			continue
+		}
+		want := "dash.CacheData with dash.Shared cannot share " + c.what + " of type " + c.name + " between replicas: " + c.p.Error()
+		if !containsPrefix(msgs, want) {
+			t.Errorf("no finding states the runtime's verdict %q; findings:\n%s", want, strings.Join(msgs, "\n"))
+		}
+	}
+	if len(msgs) != 8 {
+		t.Errorf("got %d findings, want 8 (one per uncopyable cache of the testdata, one per unshareable type)", len(msgs))
 	}
 }
 

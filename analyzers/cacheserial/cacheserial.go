@@ -66,15 +66,18 @@ func check(pass *analysis.Pass, rep *suppress.Reporter, call *ast.CallExpr) {
 		return
 	}
 	v := inst.TypeArgs.At(1)
-	p := checkTypes(v)
-	if p == nil {
-		return
-	}
 	qual := func(p *types.Package) string {
 		if p == pass.Pkg {
 			return ""
 		}
 		return p.Name()
+	}
+	p := checkTypes(v, copyable.CheckTypes)
+	if p == nil {
+		if shared(pass.TypesInfo, call) {
+			checkShared(pass, rep, call, inst.TypeArgs.At(0), v, qual)
+		}
+		return
 	}
 	msg := "dash.CacheData cannot deep-copy values of type " + types.TypeString(v, qual) + ": "
 	if p.Path == "" {
@@ -98,15 +101,53 @@ func check(pass *analysis.Pass, rep *suppress.Reporter, call *ast.CallExpr) {
 	rep.Report(d)
 }
 
-// checkTypes applies the runtime's copy rule, staying silent should the
+// checkTypes applies one of the runtime's rules, staying silent should the
 // rule fail on an unforeseen type.
-func checkTypes(t types.Type) (p *copyable.Problem) {
+func checkTypes(t types.Type, rule func(types.Type) *copyable.Problem) (p *copyable.Problem) {
 	defer func() {
 		if recover() != nil {
 			p = nil
 		}
 	}()
-	return copyable.CheckTypes(t)
+	return rule(t)
+}
+
+// shared reports whether a CacheData call is given dash.Shared among its
+// options: its entries then cross the wire between replicas.
+func shared(info *types.Info, call *ast.CallExpr) bool {
+	for _, a := range call.Args[1:] {
+		if opt, ok := ast.Unparen(a).(*ast.CallExpr); ok && rerun.DashFunc(rerun.Callee(info, opt), "", "Shared") {
+			return true
+		}
+	}
+	return false
+}
+
+// checkShared reports a shared cache whose key or value type the shared
+// tier cannot carry, under the runtime's shared rule: no interface
+// anywhere (not even any, whose dynamic type another replica cannot know),
+// no unique.Handle, and no pointer in keys.
+func checkShared(pass *analysis.Pass, rep *suppress.Reporter, call *ast.CallExpr, k, v types.Type, qual types.Qualifier) {
+	for _, c := range []struct {
+		what string
+		t    types.Type
+		rule func(types.Type) *copyable.Problem
+	}{
+		{"keys", k, copyable.CheckSharedKeyTypes},
+		{"values", v, copyable.CheckSharedTypes},
+	} {
+		p := checkTypes(c.t, c.rule)
+		if p == nil {
+			continue
+		}
+		msg := "dash.CacheData with dash.Shared cannot share " + c.what + " of type " + types.TypeString(c.t, qual) + " between replicas: "
+		if p.Path == "" {
+			msg += p.Reason
+		} else {
+			msg += p.Error()
+		}
+		rep.Report(analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg})
+	}
 }
 
 // isWhole reports whether the offending part is the cached value itself
