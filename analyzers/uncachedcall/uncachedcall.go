@@ -48,6 +48,10 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 		return "move it into a loading function wrapped in dash.CacheData"
 	case i == len(c.Steps)-1:
 		return "move the " + c.Kind.Noun() + " out of " + c.Steps[i-1].Format(res.Pkg) + " into a loading function wrapped in dash.CacheData"
+	case !c.Steps[i].Nameable(res.Pkg):
+		// An unexported implementation behind an interface (a generated
+		// gRPC client): the call is what can be wrapped.
+		return "move the call into a loading function wrapped in dash.CacheData"
 	}
 	return "wrap " + c.Steps[i].Format(res.Pkg) + " in dash.CacheData"
 }

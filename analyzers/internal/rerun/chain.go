@@ -2,6 +2,7 @@ package rerun
 
 import (
 	"fmt"
+	"go/token"
 	"go/types"
 	"strings"
 )
@@ -39,6 +40,15 @@ func literalStep(n *types.Named) Step {
 		s.PkgPath, s.PkgName = p.Path(), p.Name()
 	}
 	return s
+}
+
+// Nameable reports whether code of package from can name the step's
+// function: it is in from, or exported with an exported receiver.
+func (s Step) Nameable(from *types.Package) bool {
+	if from != nil && s.PkgPath == from.Path() {
+		return true
+	}
+	return token.IsExported(s.Name) && (s.Recv == "" || token.IsExported(s.Recv))
 }
 
 // Format renders s as Go readers write it, qualified unless it belongs to

@@ -136,14 +136,14 @@ func interfaces(ui *dash.UI) {
 	ctx := ui.Context()
 	p := &deps{repo: &pgRepo{pool: pgPool}, sales: repo.NewSales(pgPool), regions: repo.Fixed{"EMEA"}}
 	p.repo.Totals(ctx, "EMEA")  // want `^interfaces → \(\*pgRepo\).Totals → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap \(\*pgRepo\).Totals in dash.CacheData$`
-	p.sales.Totals(ctx, "EMEA") // want `interfaces → \(\*repo.pgSales\).Totals → \(\*pgxpool.Pool\).Query`
+	p.sales.Totals(ctx, "EMEA") // want `interfaces → \(\*repo.pgSales\).Totals → \(\*pgxpool.Pool\).Query: database query runs on every rerun; move the call into a loading function wrapped in dash.CacheData$`
 	ui.Text(p.sales.Name())     // no I/O in any implementation
 	p.regions.List(ctx)         // repo.Fixed does no I/O: not every implementation queries
 
 	// The generated gRPC client: NewSalesServiceClient returns the
 	// interface; its unexported implementation calls Invoke.
 	client := salespb.NewSalesServiceClient(conn)
-	client.Totals(ctx, &salespb.TotalsRequest{Region: "EMEA"}) // want `interfaces → \(\*salespb.salesServiceClient\).Totals → grpc.ClientConnInterface.Invoke: RPC runs on every rerun`
+	client.Totals(ctx, &salespb.TotalsRequest{Region: "EMEA"}) // want `interfaces → \(\*salespb.salesServiceClient\).Totals → grpc.ClientConnInterface.Invoke: RPC runs on every rerun; move the call into a loading function wrapped in dash.CacheData$`
 	p.client = client
 	p.client.Totals(ctx, &salespb.TotalsRequest{}) // want `interfaces → \(\*salespb.salesServiceClient\).Totals`
 }
