@@ -311,10 +311,12 @@ func (t *tracer) addr(a ssa.Value) {
 }
 
 // field follows a struct field to every value the package stores in it.
-// Fields of structs declared elsewhere may be set out of sight.
+// A field of a struct declared elsewhere may also be set out of sight;
+// the stores made here are what flows in this package, so they are used
+// when there are any (config.Loader{Fetch: fetchHTTP}).
 func (t *tracer) field(typ types.Type, i int) {
 	st := structOf(typ)
-	if st == nil || !t.e.declaredHere(typ) {
+	if st == nil {
 		t.unknown = true
 		return
 	}
@@ -436,18 +438,4 @@ func (t *tracer) freeVar(fv *ssa.FreeVar, next func(ssa.Value)) {
 	if !found {
 		t.unknown = true
 	}
-}
-
-// declaredHere reports whether the struct behind t is declared in the
-// package (or is an unnamed struct type), so that every store to its
-// fields is in sight.
-func (e *engine) declaredHere(t types.Type) bool {
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok {
-		return true
-	}
-	return n.Obj().Pkg() == e.pkg
 }

@@ -51,3 +51,18 @@ func helpers(ui *dash.UI) {
 		st.Set(k, v) // want `State.Set\(k, ...\)`
 	}
 }
+
+var columns = []struct {
+	key  string
+	show bool
+}{{"region", true}, {"amount", true}}
+
+func table(ui *dash.UI) {
+	for _, c := range columns {
+		ui.State().Set(c.key, c.show) // want `State.Set\(c.key, ...\)`
+	}
+	computed := map[string]any{"now": ui.TextInput("Now", "")}
+	for k, v := range computed {
+		ui.State().Set(k, v) // a value computed in the run
+	}
+}

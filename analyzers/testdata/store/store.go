@@ -73,3 +73,8 @@ func Handler(db *sql.DB) http.HandlerFunc {
 		db.QueryContext(r.Context(), "SELECT 1")
 	}
 }
+
+// Loader holds a fetch function its users set.
+type Loader struct {
+	Fetch func(ctx context.Context, url string) ([]byte, error)
+}

@@ -9,6 +9,7 @@ import (
 
 	"dashapp/repo"
 	"dashapp/salespb"
+	"dashapp/store"
 	"github.com/dashvet/dashvet/dash"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
@@ -231,4 +232,10 @@ func handedOver(ui *dash.UI) {
 		loadSales(r.Context(), "EMEA")
 	})
 	time.AfterFunc(time.Minute, func() { loadSales(context.Background(), "later") })
+}
+
+// A field of another package's struct set here: the stores in sight.
+func foreignField(ui *dash.UI) {
+	l := store.Loader{Fetch: fetchHTTP}
+	l.Fetch(ui.Context(), "https://z") // want `foreignField → fetchHTTP → \(\*http.Client\).Do`
 }
