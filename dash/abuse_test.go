@@ -829,3 +829,43 @@ func TestAbuseEarlierHardening(t *testing.T) {
 		t.Errorf("the owner's session is gone")
 	}
 }
+
+// TestAbuseSilentClientsDoNotHoldShutdown opens connections that never say
+// hello and shuts down: they are closed with 1001 at once instead of
+// holding shutdown until their hello timeout (as long as shutdown's own
+// bound).
+func TestAbuseSilentClientsDoNotHoldShutdown(t *testing.T) {
+	hs, srv := startPage(t, func(ui *UI) {})
+	var silent []*websocket.Conn
+	for range 10 {
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		ws, _, err := websocket.Dial(ctx, wsURL(hs), nil)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.CloseNow()
+		silent = append(silent, ws)
+	}
+	// The silent clients read, as a browser does, so they answer the
+	// server's close frame.
+	codes := make(chan websocket.StatusCode, len(silent))
+	for _, ws := range silent {
+		go func() {
+			_, _, err := ws.Read(context.Background())
+			codes <- websocket.CloseStatus(err)
+		}()
+	}
+	// Shutdown must finish well before the 10 s hello timeout would end
+	// the silent connections.
+	ctx, cancel := context.WithTimeout(context.Background(), helloTimeout/2)
+	defer cancel()
+	if err := srv.shutdown(ctx); err != nil {
+		t.Fatalf("shutdown with silent clients: %v", err)
+	}
+	for range silent {
+		if code := <-codes; code != websocket.StatusGoingAway {
+			t.Errorf("a silent client was closed with %v, want 1001", code)
+		}
+	}
+}

@@ -187,7 +187,7 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	defer srv.connWG.Done()
 
-	hello, err := readHello(srv.ctx, ws, srv.helloTimeout)
+	hello, err := readHello(srv.reqCtx, ws, srv.helloTimeout)
 	if err != nil {
 		srv.log.Warn("dash: websocket without a valid hello", "err", err)
 		ws.Close(websocket.StatusPolicyViolation, truncateReason(err.Error()))
@@ -258,7 +258,13 @@ func (srv *server) track() bool {
 func (srv *server) addConn(c *conn) {
 	srv.mu.Lock()
 	srv.conns[c] = struct{}{}
+	closing := srv.closing
 	srv.mu.Unlock()
+	if closing {
+		// Shutdown began after this connection said hello and has not seen
+		// it: close it as it closed the others.
+		go c.ws.Close(websocket.StatusGoingAway, "server shutting down")
+	}
 }
 
 func (srv *server) removeConn(c *conn) {
