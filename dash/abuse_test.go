@@ -869,3 +869,58 @@ func TestAbuseSilentClientsDoNotHoldShutdown(t *testing.T) {
 		}
 	}
 }
+
+// TestAbuseSilentConnectionFlood opens WebSocket connections that never
+// say hello: beyond maxPendingHellos of one client the handshake is refused
+// with 429, another client still connects, and the log gets one line.
+func TestAbuseSilentConnectionFlood(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)), TrustedProxies("127.0.0.1", "::1"))
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	as := func(client string) *websocket.DialOptions {
+		return &websocket.DialOptions{HTTPHeader: http.Header{"X-Forwarded-For": {client}}}
+	}
+	for range maxPendingHellos {
+		ws, _, err := websocket.Dial(ctx, wsURL(hs), as("203.0.113.9"))
+		if err != nil {
+			t.Fatalf("a connection within the limit: %v", err)
+		}
+		defer ws.CloseNow()
+	}
+	for range 3 {
+		_, resp, err := websocket.Dial(ctx, wsURL(hs), as("203.0.113.9"))
+		if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("a silent connection beyond the limit: %v %v, want 429", err, resp)
+		}
+	}
+	if n := logs.count("dash: refusing WebSocket connections of a client with too many waiting for their hello"); n != 1 {
+		t.Errorf("%d warnings, want 1", n)
+	}
+	if _, _, err := helloAs(t, hs, "198.51.100.7", ""); err != nil {
+		t.Errorf("another client: %v", err)
+	}
+}
+
+// TestAbuseBadHellosLogOnce sends garbage instead of a hello on many
+// connections: each is closed with 1008, and the log gets one line per
+// client a minute.
+func TestAbuseBadHellosLogOnce(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) {}, Logger(slog.New(logs)))
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	for range 20 {
+		ws, _, err := websocket.Dial(ctx, wsURL(hs), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws.Write(ctx, websocket.MessageText, []byte(`{"type":"`+strings.Repeat("x", 10_000)))
+		if got := readUntilClosed(t, ws, testTimeout); got != websocket.StatusPolicyViolation {
+			t.Errorf("close status %v, want 1008", got)
+		}
+	}
+	if n := logs.count("dash: websocket without a valid hello (one line per client a minute)"); n != 1 {
+		t.Errorf("%d log lines for 20 bad hellos of one client, want 1", n)
+	}
+}
