@@ -924,3 +924,27 @@ func TestAbuseBadHellosLogOnce(t *testing.T) {
 		t.Errorf("%d log lines for 20 bad hellos of one client, want 1", n)
 	}
 }
+
+// TestAbuseOversizedMessagesLogOnce sends an oversized message on each of
+// several connections: each is closed with 1009, and the log says so once.
+func TestAbuseOversizedMessagesLogOnce(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)))
+	for range 3 {
+		c := dial(t, hs, "", "/")
+		c.waitText("x")
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		c.ws.Write(ctx, websocket.MessageText, []byte(`{"type":"rerun","page":"`+strings.Repeat("x", 2<<20)+`"}`))
+		cancel()
+		if got := readUntilClosed(t, c.ws, testTimeout); got != websocket.StatusMessageTooBig {
+			t.Errorf("close status %v, want 1009", got)
+		}
+	}
+	waitFor(t, "the warning", func() bool {
+		return logs.count("dash: closed a connection whose message exceeded the size limit (one line a minute)") == 1
+	})
+	time.Sleep(50 * time.Millisecond) // the other connections' lines, were they logged, would be in by now
+	if n := logs.count("dash: closed a connection whose message exceeded the size limit (one line a minute)"); n != 1 {
+		t.Errorf("%d warnings for three oversized messages, want 1", n)
+	}
+}

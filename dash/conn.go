@@ -304,12 +304,18 @@ func clip(s string) string {
 }
 
 func (c *conn) logReadEnd(err error) {
+	// The read limit ends the read with ErrMessageTooBig, not with a close
+	// status: the library sends the 1009 itself. One line a minute for the
+	// whole server, however many connections send oversized messages.
+	if errors.Is(err, websocket.ErrMessageTooBig) {
+		if c.srv.clientLogs.allow("message too big") {
+			c.srv.log.Warn("dash: closed a connection whose message exceeded the size limit (one line a minute)",
+				"session", c.logID, "limit", c.srv.cfg.Server.MaxMessageSize)
+		}
+		return
+	}
 	switch websocket.CloseStatus(err) {
 	case websocket.StatusNormalClosure, websocket.StatusGoingAway, websocket.StatusNoStatusRcvd:
-		return
-	case websocket.StatusMessageTooBig:
-		c.srv.log.Warn("dash: closed a connection whose message exceeded the size limit",
-			"limit", c.srv.cfg.Server.MaxMessageSize)
 		return
 	}
 	if c.ctx.Err() == nil && !errors.Is(err, context.Canceled) {
