@@ -829,3 +829,122 @@ func TestAbuseEarlierHardening(t *testing.T) {
 		t.Errorf("the owner's session is gone")
 	}
 }
+
+// TestAbuseSilentClientsDoNotHoldShutdown opens connections that never say
+// hello and shuts down: they are closed with 1001 at once instead of
+// holding shutdown until their hello timeout (as long as shutdown's own
+// bound).
+func TestAbuseSilentClientsDoNotHoldShutdown(t *testing.T) {
+	hs, srv := startPage(t, func(ui *UI) {})
+	var silent []*websocket.Conn
+	for range 10 {
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		ws, _, err := websocket.Dial(ctx, wsURL(hs), nil)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.CloseNow()
+		silent = append(silent, ws)
+	}
+	// The silent clients read, as a browser does, so they answer the
+	// server's close frame.
+	codes := make(chan websocket.StatusCode, len(silent))
+	for _, ws := range silent {
+		go func() {
+			_, _, err := ws.Read(context.Background())
+			codes <- websocket.CloseStatus(err)
+		}()
+	}
+	// Shutdown must finish well before the 10 s hello timeout would end
+	// the silent connections.
+	ctx, cancel := context.WithTimeout(context.Background(), helloTimeout/2)
+	defer cancel()
+	if err := srv.shutdown(ctx); err != nil {
+		t.Fatalf("shutdown with silent clients: %v", err)
+	}
+	for range silent {
+		if code := <-codes; code != websocket.StatusGoingAway {
+			t.Errorf("a silent client was closed with %v, want 1001", code)
+		}
+	}
+}
+
+// TestAbuseSilentConnectionFlood opens WebSocket connections that never
+// say hello: beyond maxPendingHellos of one client the handshake is refused
+// with 429, another client still connects, and the log gets one line.
+func TestAbuseSilentConnectionFlood(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)), TrustedProxies("127.0.0.1", "::1"))
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	as := func(client string) *websocket.DialOptions {
+		return &websocket.DialOptions{HTTPHeader: http.Header{"X-Forwarded-For": {client}}}
+	}
+	for range maxPendingHellos {
+		ws, _, err := websocket.Dial(ctx, wsURL(hs), as("203.0.113.9"))
+		if err != nil {
+			t.Fatalf("a connection within the limit: %v", err)
+		}
+		defer ws.CloseNow()
+	}
+	for range 3 {
+		_, resp, err := websocket.Dial(ctx, wsURL(hs), as("203.0.113.9"))
+		if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("a silent connection beyond the limit: %v %v, want 429", err, resp)
+		}
+	}
+	if n := logs.count("dash: refusing WebSocket connections of a client with too many waiting for their hello"); n != 1 {
+		t.Errorf("%d warnings, want 1", n)
+	}
+	if _, _, err := helloAs(t, hs, "198.51.100.7", ""); err != nil {
+		t.Errorf("another client: %v", err)
+	}
+}
+
+// TestAbuseBadHellosLogOnce sends garbage instead of a hello on many
+// connections: each is closed with 1008, and the log gets one line per
+// client a minute.
+func TestAbuseBadHellosLogOnce(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) {}, Logger(slog.New(logs)))
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	for range 20 {
+		ws, _, err := websocket.Dial(ctx, wsURL(hs), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws.Write(ctx, websocket.MessageText, []byte(`{"type":"`+strings.Repeat("x", 10_000)))
+		if got := readUntilClosed(t, ws, testTimeout); got != websocket.StatusPolicyViolation {
+			t.Errorf("close status %v, want 1008", got)
+		}
+	}
+	if n := logs.count("dash: websocket without a valid hello (one line per client a minute)"); n != 1 {
+		t.Errorf("%d log lines for 20 bad hellos of one client, want 1", n)
+	}
+}
+
+// TestAbuseOversizedMessagesLogOnce sends an oversized message on each of
+// several connections: each is closed with 1009, and the log says so once.
+func TestAbuseOversizedMessagesLogOnce(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)))
+	for range 3 {
+		c := dial(t, hs, "", "/")
+		c.waitText("x")
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		c.ws.Write(ctx, websocket.MessageText, []byte(`{"type":"rerun","page":"`+strings.Repeat("x", 2<<20)+`"}`))
+		cancel()
+		if got := readUntilClosed(t, c.ws, testTimeout); got != websocket.StatusMessageTooBig {
+			t.Errorf("close status %v, want 1009", got)
+		}
+	}
+	waitFor(t, "the warning", func() bool {
+		return logs.count("dash: closed a connection whose message exceeded the size limit (one line a minute)") == 1
+	})
+	time.Sleep(50 * time.Millisecond) // the other connections' lines, were they logged, would be in by now
+	if n := logs.count("dash: closed a connection whose message exceeded the size limit (one line a minute)"); n != 1 {
+		t.Errorf("%d warnings for three oversized messages, want 1", n)
+	}
+}

@@ -86,22 +86,21 @@ func (srv *server) makeRoomLocked(client string) error {
 	return nil
 }
 
-// refusalLog rate-limits the warnings about refused sessions: one line per
-// client per minute, for a bounded number of clients, whatever a flood of
-// connections does.
-type refusalLog struct {
-	mu     sync.Mutex
-	last   map[string]time.Time
-	period time.Duration
+// logLimiter rate-limits warnings about clients: one line per key a
+// minute, for a bounded number of keys, whatever a flood of connections
+// does.
+type logLimiter struct {
+	mu   sync.Mutex
+	last map[string]time.Time
 }
 
-const maxRefusalsTracked = 64
+const maxLogKeys = 64
 
-// logRefused warns about a refused session, rate-limited per client.
-func (srv *server) logRefused(client string, err error) {
-	l := &srv.refusals
+// allow reports whether a line about key may be logged now.
+func (l *logLimiter) allow(key string) bool {
 	now := time.Now()
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.last == nil {
 		l.last = make(map[string]time.Time)
 	}
@@ -110,13 +109,16 @@ func (srv *server) logRefused(client string, err error) {
 			delete(l.last, k)
 		}
 	}
-	t, seen := l.last[client]
-	ok := (!seen || now.Sub(t) > time.Minute) && len(l.last) < maxRefusalsTracked
-	if ok {
-		l.last[client] = now
+	if _, seen := l.last[key]; seen || len(l.last) >= maxLogKeys {
+		return false
 	}
-	l.mu.Unlock()
-	if !ok {
+	l.last[key] = now
+	return true
+}
+
+// logRefused warns about a refused session, rate-limited per client.
+func (srv *server) logRefused(client string, err error) {
+	if !srv.clientLogs.allow("refused " + client) {
 		return
 	}
 	if errors.Is(err, errClientBusy) {
@@ -126,4 +128,34 @@ func (srv *server) logRefused(client string, err error) {
 		return
 	}
 	srv.log.Warn("dash: refusing a session", "client", client, "err", err)
+}
+
+// maxPendingHellos bounds the connections of one client that have not said
+// hello yet. A browser tab opens one and says hello at once; a client that
+// opens thousands and stays silent would hold a goroutine and buffers for
+// each until its hello timeout.
+const maxPendingHellos = 64
+
+// beginHello counts a connection of client waiting for its hello, or
+// reports false when the client has too many.
+func (srv *server) beginHello(client string) bool {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.pendingHellos[client] >= maxPendingHellos {
+		return false
+	}
+	if srv.pendingHellos == nil {
+		srv.pendingHellos = make(map[string]int)
+	}
+	srv.pendingHellos[client]++
+	return true
+}
+
+// endHello uncounts a connection of client that said hello or ended.
+func (srv *server) endHello(client string) {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.pendingHellos[client]--; srv.pendingHellos[client] <= 0 {
+		delete(srv.pendingHellos, client)
+	}
 }

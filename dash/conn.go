@@ -304,12 +304,18 @@ func clip(s string) string {
 }
 
 func (c *conn) logReadEnd(err error) {
+	// The read limit ends the read with ErrMessageTooBig, not with a close
+	// status: the library sends the 1009 itself. One line a minute for the
+	// whole server, however many connections send oversized messages.
+	if errors.Is(err, websocket.ErrMessageTooBig) {
+		if c.srv.clientLogs.allow("message too big") {
+			c.srv.log.Warn("dash: closed a connection whose message exceeded the size limit (one line a minute)",
+				"session", c.logID, "limit", c.srv.cfg.Server.MaxMessageSize)
+		}
+		return
+	}
 	switch websocket.CloseStatus(err) {
 	case websocket.StatusNormalClosure, websocket.StatusGoingAway, websocket.StatusNoStatusRcvd:
-		return
-	case websocket.StatusMessageTooBig:
-		c.srv.log.Warn("dash: closed a connection whose message exceeded the size limit",
-			"limit", c.srv.cfg.Server.MaxMessageSize)
 		return
 	}
 	if c.ctx.Err() == nil && !errors.Is(err, context.Canceled) {
@@ -319,17 +325,28 @@ func (c *conn) logReadEnd(err error) {
 
 // readHello reads the first message, which must be a hello within
 // timeout. A client that stays silent is closed with 1008 like one that
-// sends something else: a deadline on the read's context would drop the
-// TCP connection without a close frame.
+// sends something else, and one still silent when ctx ends (shutdown
+// begins) with 1001, so that it does not hold shutdown for the rest of its
+// timeout. Both get a close frame: a deadline on the read's context would
+// drop the TCP connection without one.
 func readHello(ctx context.Context, ws *websocket.Conn, timeout time.Duration) (*clientMsg, error) {
-	timedOut := make(chan struct{})
-	t := time.AfterFunc(timeout, func() {
-		defer close(timedOut)
-		ws.Close(websocket.StatusPolicyViolation, "no hello in time")
-	})
-	typ, data, err := ws.Read(ctx)
-	if !t.Stop() {
-		<-timedOut // the close handshake is over; nothing outlives the handler
+	var once sync.Once
+	closed := make(chan struct{})
+	closeWith := func(code websocket.StatusCode, reason string) {
+		once.Do(func() {
+			defer close(closed)
+			ws.Close(code, reason)
+		})
+	}
+	timer := time.AfterFunc(timeout, func() { closeWith(websocket.StatusPolicyViolation, "no hello in time") })
+	stop := context.AfterFunc(ctx, func() { closeWith(websocket.StatusGoingAway, "server shutting down") })
+	typ, data, err := ws.Read(context.Background())
+	timedOut, shutDown := !timer.Stop(), !stop()
+	if timedOut || shutDown {
+		<-closed // the close handshake is over; nothing outlives the handler
+		if shutDown && ctx.Err() != nil {
+			return nil, fmt.Errorf("no hello before shutdown: %w", ctx.Err())
+		}
 		return nil, fmt.Errorf("no hello within %v", timeout)
 	}
 	if err != nil {

@@ -48,8 +48,8 @@ type server struct {
 
 	flushInterval time.Duration
 	hosts         *hostPolicy
-	proxies       proxySet // trusted reverse proxies, for clientKey
-	refusals      refusalLog
+	proxies       proxySet      // trusted reverse proxies, for clientKey
+	clientLogs    logLimiter    // warnings about one client, rate-limited
 	helloTimeout  time.Duration // tests shorten it
 	uploadGrace   time.Duration // before UploadMinRate applies; tests shorten it
 	metrics       *serverMetrics
@@ -59,6 +59,10 @@ type server struct {
 	sessions map[string]*session
 	conns    map[*conn]struct{}
 	connWG   sync.WaitGroup
+
+	// pendingHellos counts, by client, connections not past their hello;
+	// guarded by mu.
+	pendingHellos map[string]int
 }
 
 var errBusy = errors.New("too many sessions")
@@ -174,10 +178,22 @@ func mountPrefix(r *http.Request) string {
 
 // serveWS upgrades to a WebSocket and runs the connection.
 func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
+	client := clientKey(r, srv.proxies)
+	if !srv.beginHello(client) {
+		if srv.clientLogs.allow("hellos " + client) {
+			srv.log.Warn("dash: refusing WebSocket connections of a client with too many waiting for their hello", "client", client, "limit", maxPendingHellos)
+		}
+		http.Error(w, "too many connections waiting to say hello", http.StatusTooManyRequests)
+		return
+	}
+	helloDone := sync.OnceFunc(func() { srv.endHello(client) })
+	defer helloDone()
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: srv.cfg.Server.AllowedOrigins})
 	if err != nil {
 		// Accept has answered (403 for a foreign Origin).
-		srv.log.Warn("dash: websocket handshake refused", "origin", r.Header.Get("Origin"), "host", r.Host, "err", err)
+		if srv.clientLogs.allow("handshake " + client) {
+			srv.log.Warn("dash: websocket handshake refused", "origin", clip(r.Header.Get("Origin")), "host", clip(r.Host), "err", err)
+		}
 		return
 	}
 	ws.SetReadLimit(srv.cfg.Server.MaxMessageSize)
@@ -187,15 +203,17 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	defer srv.connWG.Done()
 
-	hello, err := readHello(srv.ctx, ws, srv.helloTimeout)
+	hello, err := readHello(srv.reqCtx, ws, srv.helloTimeout)
+	helloDone()
 	if err != nil {
-		srv.log.Warn("dash: websocket without a valid hello", "err", err)
+		if srv.clientLogs.allow("hello " + client) {
+			srv.log.Warn("dash: websocket without a valid hello (one line per client a minute)", "client", client, "err", clip(err.Error()))
+		}
 		ws.Close(websocket.StatusPolicyViolation, truncateReason(err.Error()))
 		return
 	}
 	c := newConn(srv, ws)
 	defer c.cancel()
-	client := clientKey(r, srv.proxies)
 	sess, resumed, previous, err := srv.openSession(hello.Session, hello.Page, c, client)
 	if err != nil {
 		srv.logRefused(client, err)
@@ -258,7 +276,13 @@ func (srv *server) track() bool {
 func (srv *server) addConn(c *conn) {
 	srv.mu.Lock()
 	srv.conns[c] = struct{}{}
+	closing := srv.closing
 	srv.mu.Unlock()
+	if closing {
+		// Shutdown began after this connection said hello and has not seen
+		// it: close it as it closed the others.
+		go c.ws.Close(websocket.StatusGoingAway, "server shutting down")
+	}
 }
 
 func (srv *server) removeConn(c *conn) {
