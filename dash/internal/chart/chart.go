@@ -123,24 +123,37 @@ func yAxis(series []Series, fromZero bool) (axisRange, []tick) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range series {
 		for _, v := range s.Values {
+			// Values come from users: NaN and ±Inf have no place on an
+			// axis (and would make every bound below NaN).
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
+	}
+	if lo > hi {
+		lo, hi = 0, 0 // no finite value
 	}
 	if fromZero {
 		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
 	}
-	step := niceStep((hi - lo) / 5)
+	// hi/5 - lo/5, not (hi-lo)/5: the difference of two values near
+	// ±MaxFloat64 overflows to +Inf.
+	step := niceStep(hi/5 - lo/5)
 	if hi == lo {
 		// A flat series: go-chart cannot draw a zero-height range.
 		step = niceStep(math.Max(math.Abs(hi)/5, 1))
 	}
 	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
+	lo, hi = math.Max(lo, -math.MaxFloat64), math.Min(hi, math.MaxFloat64) // rounding past the largest float
 	if hi == lo {
 		hi += step
 	}
 	var ticks []tick
 	// Counting steps, not adding them, keeps float error out of labels.
-	for i := 0; ; i++ {
+	// The range spans about five steps; the bound guards against a range
+	// that rounding made degenerate.
+	for i := 0; i <= maxYTicks; i++ {
 		v := lo + float64(i)*step
 		if v > hi+step/2 {
 			break
@@ -149,6 +162,9 @@ func yAxis(series []Series, fromZero bool) (axisRange, []tick) {
 	}
 	return axisRange{Min: lo, Max: hi}, ticks
 }
+
+// maxYTicks bounds the ticks of the y axis.
+const maxYTicks = 12
 
 // niceStep rounds x up to 1, 2 or 5 times a power of ten.
 func niceStep(x float64) float64 {

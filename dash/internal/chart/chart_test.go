@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"math"
 	"strings"
 	"testing"
 )
@@ -124,5 +125,33 @@ func TestYAxisRoundTicks(t *testing.T) {
 	r, ticks = yAxis([]Series{{Values: []float64{7, 7}}}, false)
 	if r.Max <= r.Min || len(ticks) < 2 {
 		t.Errorf("flat series: range [%v, %v], %d ticks", r.Min, r.Max, len(ticks))
+	}
+}
+
+// TestRenderHostileValues draws charts of values a user may type: the
+// extremes of float64 (whose difference overflows), NaN and infinities. Each
+// must finish with a bounded axis; the first once looped forever.
+func TestRenderHostileValues(t *testing.T) {
+	for name, vals := range map[string][]float64{
+		"extremes":  {-math.MaxFloat64, math.MaxFloat64},
+		"nan":       {math.NaN(), 1, 2},
+		"only nan":  {math.NaN(), math.NaN()},
+		"infinity":  {math.Inf(1), math.Inf(-1), 3},
+		"tiny":      {math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64},
+		"max alone": {math.MaxFloat64, math.MaxFloat64},
+	} {
+		_, ticks := yAxis([]Series{{Values: vals}}, false)
+		if len(ticks) == 0 || len(ticks) > maxYTicks+1 {
+			t.Errorf("%s: %d ticks, want 1..%d", name, len(ticks), maxYTicks+1)
+		}
+		labels := make([]string, len(vals))
+		for i := range labels {
+			labels[i] = string(rune('a' + i))
+		}
+		for _, k := range []Kind{Line, Bar} {
+			if _, err := Render(k, labels, []Series{{Values: vals}}); err != nil {
+				t.Logf("%s: Render: %v", name, err) // an error is fine; a hang or a panic is not
+			}
+		}
 	}
 }
