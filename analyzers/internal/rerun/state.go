@@ -38,118 +38,111 @@ func setCall(c *ssa.CallCommon) (state, key, val ssa.Value, ok bool) {
 }
 
 // entryResets records the resets made by instruction in of fn, on the path
-// of entry ent.
+// of entry ent: those whose key and value are both fixed here.
 func (e *engine) entryResets(ent *Entry, fn *ssa.Function, in ssa.CallInstruction, guarded bool) {
 	if guarded {
 		return
 	}
-	c := in.Common()
-	pos, end := e.span(c.Pos(), in)
-	if _, key, val, ok := setCall(c); ok {
-		if !e.constLike(val) || e.presenceGuarded(fn, in.Block(), key) {
-			return
-		}
-		call, _ := e.exprAt(c.Pos()).(*ast.CallExpr)
-		text := constText(key)
-		if call != nil && len(call.Args) == 2 {
-			text = types.ExprString(call.Args[0])
-		}
-		ent.Resets = append(ent.Resets, &Reset{Pos: pos, End: end, Key: text, Call: call})
-		return
-	}
-	callee := c.StaticCallee()
-	if callee == nil || HasUIParam(callee.Signature) {
-		return
-	}
-	_, specs, st, ok := e.calleeFact(callee)
-	if !ok {
-		return
-	}
+	specs, call := e.resetsAt(fn, in, true)
 	for _, r := range specs {
-		key := r.Key
-		if r.KeyParam >= 0 {
-			if r.KeyParam >= len(c.Args) {
-				continue
-			}
-			k, isConst := c.Args[r.KeyParam].(*ssa.Const)
-			if !isConst || e.presenceGuarded(fn, in.Block(), k) {
-				continue
-			}
-			key = constText(k)
-		}
-		if r.ValueParam >= 0 && (r.ValueParam >= len(c.Args) || !e.constLike(c.Args[r.ValueParam])) {
+		if r.KeyParam >= 0 || r.ValueParam >= 0 {
 			continue
 		}
-		ent.Resets = append(ent.Resets, &Reset{Pos: pos, End: end, Key: key, Via: append([]Step{st}, r.Via...)})
+		pos, end := e.span(in.Common().Pos(), in)
+		reset := &Reset{Pos: pos, End: end, Key: r.Key, Via: r.Via}
+		if len(r.Via) == 0 {
+			reset.Call = call
+		}
+		ent.Resets = append(ent.Resets, reset)
 	}
 }
 
 // noteResets records in the summary of fn the resets instruction in makes
 // on a state fn receives.
 func (e *engine) noteResets(fn *ssa.Function, in ssa.CallInstruction, s *summary) {
-	if len(s.resets) >= maxResets || HasUIParam(fn.Signature) {
+	if HasUIParam(fn.Signature) {
 		return
 	}
+	specs, _ := e.resetsAt(fn, in, false)
+	for _, r := range specs {
+		if len(s.resets) >= maxResets {
+			return
+		}
+		if r.State >= 0 {
+			s.resets = append(s.resets, r)
+		}
+	}
+}
+
+// resetsAt returns the resets instruction in of fn makes, as specs
+// relative to fn: a direct Set, or the resets of the callee bound to this
+// call's arguments. A spec's key and value are fixed or parameters of fn;
+// its State is a parameter of fn or -1. With anyKey, a direct Set's key
+// may be any expression (an entry reports it by its text). The Set call's
+// syntax is returned for a direct Set.
+func (e *engine) resetsAt(fn *ssa.Function, in ssa.CallInstruction, anyKey bool) ([]ResetSpec, *ast.CallExpr) {
 	c := in.Common()
 	if state, key, val, ok := setCall(c); ok {
-		spec := ResetSpec{State: stateParam(fn, state), KeyParam: paramIndex(fn, key), ValueParam: paramIndex(fn, val)}
-		if spec.State < 0 {
-			return
+		spec, ok := e.bindReset(fn, in.Block(), state, key, val, "", anyKey)
+		if !ok {
+			return nil, nil
 		}
-		if spec.KeyParam < 0 {
-			if !e.constLike(key) || e.presenceGuarded(fn, in.Block(), key) {
-				return
-			}
-			spec.Key = constText(key)
-			if call, ok := e.exprAt(c.Pos()).(*ast.CallExpr); ok && len(call.Args) == 2 {
-				spec.Key = types.ExprString(call.Args[0])
-			}
+		call, _ := e.exprAt(c.Pos()).(*ast.CallExpr)
+		if call != nil && len(call.Args) == 2 && spec.KeyParam < 0 {
+			spec.Key = types.ExprString(call.Args[0])
 		}
-		if spec.ValueParam < 0 && !e.constLike(val) {
-			return
-		}
-		s.resets = append(s.resets, spec)
-		return
+		return []ResetSpec{spec}, call
 	}
 	callee := c.StaticCallee()
 	if callee == nil || HasUIParam(callee.Signature) {
-		return
+		return nil, nil
 	}
 	_, specs, st, ok := e.calleeFact(callee)
 	if !ok {
-		return
+		return nil, nil
 	}
+	var out []ResetSpec
 	for _, r := range specs {
 		if r.State >= len(c.Args) || r.KeyParam >= len(c.Args) || r.ValueParam >= len(c.Args) {
 			continue
 		}
-		spec := ResetSpec{State: stateParam(fn, c.Args[r.State]), Key: r.Key, KeyParam: -1, ValueParam: -1, Via: append([]Step{st}, r.Via...)}
-		if spec.State < 0 {
-			continue
-		}
+		var key, val ssa.Value
 		if r.KeyParam >= 0 {
-			arg := c.Args[r.KeyParam]
-			if k, isConst := arg.(*ssa.Const); isConst {
-				if e.presenceGuarded(fn, in.Block(), k) {
-					continue
-				}
-				spec.Key = constText(k)
-			} else if spec.KeyParam = paramIndex(fn, arg); spec.KeyParam < 0 {
-				continue
-			}
+			key = c.Args[r.KeyParam]
 		}
 		if r.ValueParam >= 0 {
-			if arg := c.Args[r.ValueParam]; !e.constLike(arg) {
-				if spec.ValueParam = paramIndex(fn, arg); spec.ValueParam < 0 {
-					continue
-				}
-			}
+			val = c.Args[r.ValueParam]
 		}
-		s.resets = append(s.resets, spec)
-		if len(s.resets) >= maxResets {
-			return
+		spec, ok := e.bindReset(fn, in.Block(), c.Args[r.State], key, val, r.Key, false)
+		if !ok {
+			continue
+		}
+		spec.Via = append([]Step{st}, r.Via...)
+		out = append(out, spec)
+	}
+	return out, nil
+}
+
+// bindReset relates a Set's state, key and value, seen in block b of fn,
+// to fn. A nil key or value was fixed by a callee (the key's text is
+// fixedKey). ok is false when the key or value is computed here, or the
+// key is tested for presence on the way to b.
+func (e *engine) bindReset(fn *ssa.Function, b *ssa.BasicBlock, state, key, val ssa.Value, fixedKey string, anyKey bool) (spec ResetSpec, ok bool) {
+	spec = ResetSpec{State: stateParam(fn, state), Key: fixedKey, KeyParam: -1, ValueParam: -1}
+	if key != nil {
+		if spec.KeyParam = paramIndex(fn, key); spec.KeyParam < 0 {
+			if !anyKey && !e.constLike(key) || e.presenceGuarded(fn, b, key) {
+				return spec, false
+			}
+			spec.Key = constText(key)
 		}
 	}
+	if val != nil && !e.constLike(val) {
+		if spec.ValueParam = paramIndex(fn, val); spec.ValueParam < 0 {
+			return spec, false
+		}
+	}
+	return spec, true
 }
 
 // stateParam returns the parameter of fn through which v, a *dash.State,
@@ -167,25 +160,12 @@ func stateParam(fn *ssa.Function, v ssa.Value) int {
 }
 
 // paramIndex returns the index of the parameter of fn that v is (through
-// conversions to interfaces), or -1.
+// conversions), or -1.
 func paramIndex(fn *ssa.Function, v ssa.Value) int {
-	for {
-		switch x := v.(type) {
-		case *ssa.MakeInterface:
-			v = x.X
-			continue
-		case *ssa.ChangeType:
-			v = x.X
-			continue
-		case *ssa.Parameter:
-			for i, p := range fn.Params {
-				if p == x {
-					return i
-				}
-			}
-		}
-		return -1
+	if i, elem := paramOf(fn, v); !elem {
+		return i
 	}
+	return -1
 }
 
 func constText(v ssa.Value) string {

@@ -316,13 +316,17 @@ func (e *engine) noteParamCalls(fn *ssa.Function, c *ssa.CallCommon, s *summary)
 	}
 }
 
-// paramOf returns the index of the parameter of fn that v is, or whose
-// element v is loaded from (elem); -1 when v is neither.
+// paramOf returns the index of the parameter of fn that v is (through
+// conversions), or whose element v is loaded from (elem); -1 when v is
+// neither.
 func paramOf(fn *ssa.Function, v ssa.Value) (int, bool) {
 	elem := false
 	for {
 		switch x := v.(type) {
 		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.MakeInterface:
 			v = x.X
 			continue
 		case *ssa.UnOp:
