@@ -32,6 +32,7 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 	}
 	s.ui = drawsUI(fn)
 	g := e.guardsOf(fn)
+	var found best
 	for _, b := range fn.Blocks {
 		if g.guarded(b) {
 			continue // runs once per click, not on every call
@@ -39,22 +40,15 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 		for _, instr := range b.Instrs {
 			switch in := instr.(type) {
 			case ssa.CallInstruction:
-				q, r := e.callReach(in.Common(), nil)
-				if shorter(q, s.query) {
-					s.query = q
-				}
-				if shorter(r, s.resource) {
-					s.resource = r
-				}
+				found.add(e.callReach(in.Common(), nil))
 				e.noteParamCalls(fn, in.Common(), s)
 				e.noteResets(fn, in, s)
 			case *ssa.Alloc:
-				if r := e.literalResource(in); shorter(r, s.resource) {
-					s.resource = r
-				}
+				found.add(nil, e.literalResource(in))
 			}
 		}
 	}
+	s.query, s.resource = found.q, found.r
 	return s
 }
 
@@ -154,14 +148,8 @@ func (e *engine) calleeFact(fn *ssa.Function) (params []ParamCall, resets []Rese
 // it) for which inline returns true is left to the caller, which walks it
 // as part of its own path.
 func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q, r *Chain) {
-	note := func(fq, fr *Chain) {
-		if shorter(fq, q) {
-			q = fq
-		}
-		if shorter(fr, r) {
-			r = fr
-		}
-	}
+	var b best
+	note := b.add
 	switch {
 	case c.IsInvoke():
 		note(e.invokeReach(c))
@@ -182,7 +170,19 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 		}
 	}
 	note(e.argReach(c, inline))
-	return q, r
+	return b.q, b.r
+}
+
+// best keeps the chains to report: the shortest of each kind.
+type best struct{ q, r *Chain }
+
+func (b *best) add(q, r *Chain) {
+	if shorter(q, b.q) {
+		b.q = q
+	}
+	if shorter(r, b.r) {
+		b.r = r
+	}
 }
 
 // argReach returns the chains of the function values a call hands to its
@@ -191,14 +191,8 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 // library, an errgroup), every function literal given to it, unless the
 // callee is known to run them off the rerun path.
 func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q, r *Chain) {
-	note := func(fq, fr *Chain) {
-		if shorter(fq, q) {
-			q = fq
-		}
-		if shorter(fr, r) {
-			r = fr
-		}
-	}
+	var b best
+	note := b.add
 	if callee := c.StaticCallee(); callee != nil {
 		if params, _, st, ok := e.calleeFact(callee); ok {
 			for _, p := range params {
@@ -210,7 +204,7 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 					note(prependAll(fq, st, p.Via), prependAll(fr, st, p.Via))
 				}
 			}
-			return q, r
+			return b.q, b.r
 		}
 		if obj := funcObject(callee); obj != nil && (runsOffPath(obj) || IsDashPackage(obj.Pkg())) {
 			return nil, nil
@@ -225,7 +219,7 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 			}
 		}
 	}
-	return q, r
+	return b.q, b.r
 }
 
 // literalArgs returns the function literals an argument passes, directly
