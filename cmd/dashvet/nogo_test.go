@@ -15,8 +15,9 @@ import (
 // Pass.ReadFile, Pass.OtherFiles, Pass.IgnoredFiles or Pass.Module. Each
 // analyzer (and every analyzer it requires) is wrapped so that its Run sees
 // those fields unset; on examples/antipatterns the findings must still be
-// exactly the marked ones. (bindaddr's check of container manifests needs
-// file access and is skipped; the marked bindaddr finding is a code check.)
+// exactly the marked ones but bindaddr's: without file access bindaddr
+// finds no container manifest, and a loopback address is a finding only in
+// a module built into a container, so it reports nothing.
 func TestNogoConditions(t *testing.T) {
 	t.Parallel()
 	antipatterns(t)
@@ -56,7 +57,13 @@ func TestNogoConditions(t *testing.T) {
 			}
 		}
 	}
-	sameWants(t, "analyzers without file access", got, markers(t, repoRoot, "examples", "antipatterns"))
+	var wants []want
+	for _, w := range markers(t, repoRoot, "examples", "antipatterns") {
+		if w.analyzer != "bindaddr" {
+			wants = append(wants, w)
+		}
+	}
+	sameWants(t, "analyzers without file access", got, wants)
 }
 
 // withoutFileAccess returns a copy of a (and, recursively, of what it
