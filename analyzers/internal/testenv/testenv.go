@@ -1,10 +1,11 @@
 // Package testenv prepares the analysistest workspace under
 // analyzers/testdata for a test run.
 //
-// analysistest loads the testdata packages with GOPROXY=off, so on a fresh
-// machine (an empty module cache) the load fails on whichever module the
-// test binary's own build did not happen to download: which test fails
-// then depends on the order the tests run in. Dir fetches what the
+// analysistest loads the testdata packages with the module proxy turned
+// off (it sets GOPROXY to off), so on a fresh machine (an empty module
+// cache) the load fails on whichever module the test binary's own build did
+// not happen to download: which test fails then depends on the order the
+// tests run in. Dir fetches what the
 // workspace needs through the configured module proxy first, the way a
 // user's "go build" would, once per test process.
 package testenv
