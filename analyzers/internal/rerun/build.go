@@ -13,8 +13,6 @@ import (
 // analyzers run passes in parallel (golangci-lint) and share nothing.
 type engine struct {
 	pass  *analysis.Pass
-	res   *Result
-	scope scope
 	pkg   *types.Package
 	prog  *ssa.Program
 	ssa   *ssa.Package
@@ -35,7 +33,7 @@ type engine struct {
 // golang.org/x/tools/go/analysis/passes/buildssa does, but only for the
 // packages that passed the relevance test: requiring buildssa would build
 // SSA for every package of a run, std included (see docs/performance.md).
-func newEngine(pass *analysis.Pass, res *Result, sc scope) *engine {
+func newEngine(pass *analysis.Pass) *engine {
 	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
 	for _, p := range pass.Pkg.Imports() {
 		prog.CreatePackage(p, nil, nil, true)
@@ -44,8 +42,6 @@ func newEngine(pass *analysis.Pass, res *Result, sc scope) *engine {
 	pkg.Build()
 	e := &engine{
 		pass:      pass,
-		res:       res,
-		scope:     sc,
 		pkg:       pass.Pkg,
 		prog:      prog,
 		ssa:       pkg,

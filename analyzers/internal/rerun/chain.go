@@ -90,9 +90,6 @@ func (c *Chain) prepend(s Step) *Chain {
 	return &Chain{Steps: steps, Kind: c.Kind}
 }
 
-// First is the first step, the callee named at the reported call.
-func (c *Chain) First() Step { return c.Steps[0] }
-
 // Cacheable returns the index of the step to cache: the first one after
 // the last step that draws UI (caching a function that draws would cache
 // the drawing). It is len(c.Steps)-1, the catalogued call itself, when the

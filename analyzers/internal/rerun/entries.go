@@ -28,7 +28,7 @@ func (e *engine) entries() []*Entry {
 		if !HasUIParam(fn.Signature) || fn.Synthetic != "" {
 			continue
 		}
-		ent := &Entry{Fn: fn, Pos: fn.Pos()}
+		ent := &Entry{Fn: fn}
 		if obj := funcObject(fn); obj != nil && fn.Parent() == nil {
 			ent.Name = stepOf(obj).Format(e.pkg)
 		} else if _, ok := fn.Syntax().(*ast.FuncLit); ok {

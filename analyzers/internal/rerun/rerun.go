@@ -57,7 +57,6 @@ type Result struct {
 // *dash.UI parameter.
 type Entry struct {
 	Name string // "app", "(*Page).Render", "app.func1"
-	Pos  token.Pos
 	Fn   *ssa.Function
 	// Callback is true for a function literal given to dash.OnChange: it
 	// runs once per change of its widget, before the rerun.
@@ -120,7 +119,7 @@ func run(pass *analysis.Pass) (any, error) {
 			result.Recovered = append(result.Recovered, fmt.Sprintf("%s: %v", pass.Pkg.Path(), r))
 		}
 	}()
-	e := newEngine(pass, result, sc)
+	e := newEngine(pass)
 	e.exportFacts()
 	if sc == scopeApp {
 		result.Entries = e.entries()
