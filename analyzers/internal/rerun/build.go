@@ -12,10 +12,10 @@ import (
 // engine holds the state of one pass. Everything in it is per pass: the
 // analyzers run passes in parallel (golangci-lint) and share nothing.
 type engine struct {
-	pass  *analysis.Pass
-	pkg   *types.Package
-	prog  *ssa.Program
-	ssa   *ssa.Package
+	pass *analysis.Pass
+	pkg  *types.Package
+	prog *ssa.Program
+	ssa  *ssa.Package
 	// funcs are the package's source functions and the literals in them,
 	// in source order (parents before their literals).
 	funcs []*ssa.Function
