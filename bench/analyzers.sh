@@ -7,6 +7,7 @@
 #   bench/analyzers.sh           # std (warm) and golang.org/x/tools (cold and warm)
 #   STD_COLD=1 bench/analyzers.sh  # also std with a cold cache (~20 min more)
 #   bench/analyzers.sh -quick    # net/http/... only, warm only (CI smoke)
+#   ONLY=x/tools bench/analyzers.sh    # one of the targets only
 #   BASELINE=<rev> bench/analyzers.sh  # also dashvet built from <rev> as
 #                                      # "base-vettool": old and new engine
 #                                      # side by side in one run
@@ -45,6 +46,12 @@ else
   cp -r "$xt" "$work/xtools"; chmod -R u+w "$work/xtools"
   (cd "$work/xtools" && go mod download >/dev/null 2>&1)
   targets+=("x/tools|$work/xtools|./...")
+fi
+
+if [ -n "${ONLY:-}" ]; then
+  kept=()
+  for t in "${targets[@]}"; do [ "${t%%|*}" = "$ONLY" ] && kept+=("$t"); done
+  targets=("${kept[@]}")
 fi
 
 # measure LABEL DIR CACHE -- CMD...: prints "seconds maxrss_kib"
