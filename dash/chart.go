@@ -1,7 +1,6 @@
 package dash
 
 import (
-	"encoding/base64"
 	"errors"
 	"math"
 	"strconv"
@@ -11,11 +10,6 @@ import (
 )
 
 const kindChart = "chart"
-
-// charts remembers recently drawn charts across sessions: the same chart of
-// shared, cached data is otherwise drawn again on every rerun of every
-// session. 256 charts or 32 MiB at most.
-var charts = chart.NewMemo(256, 32<<20)
 
 // Series is one named line, area or set of bars of a chart: one value per
 // label of the chart.
@@ -74,30 +68,19 @@ func (ui *UI) chart(kind chart.Kind, labels []string, series []Series) {
 	for i, s := range series {
 		cs[i] = chart.Series{Name: s.Name, Values: s.Values}
 	}
-	svg, err := charts.Render(kind, labels, cs)
+	props, err := drawChart(ui.Context(), kind, labels, cs)
 	if err != nil {
-		if errors.Is(err, chart.ErrNoData) {
+		switch {
+		case ui.Context().Err() != nil:
+			ui.enter() // the run was superseded while it waited: this ends it
+		case errors.Is(err, chart.ErrNoData):
 			ui.emit(kindCaption, textProps{Text: "No data to chart."})
-			return
+		default:
+			ui.alert("error", "Chart: "+err.Error())
 		}
-		ui.alert("error", "Chart: "+err.Error())
 		return
 	}
-	p := chartProps{Kind: kind.String(), Src: "data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg)}
-	p.Tips = chartTips{Labels: labels, X: chart.Positions(kind, labels, cs)}
-	for i, s := range series {
-		ts := tipSeries{Name: s.Name, Color: chart.Color(i), Values: make([]string, len(s.Values))}
-		for j, v := range s.Values {
-			ts.Values[j] = tipValue(v)
-		}
-		p.Tips.Series = append(p.Tips.Series, ts)
-	}
-	if len(series) > 1 || (len(series) == 1 && series[0].Name != "") {
-		for i, s := range series {
-			p.Legend = append(p.Legend, legendEntry{Name: s.Name, Color: chart.Color(i)})
-		}
-	}
-	ui.emit(kindChart, p)
+	ui.appendNode("", kindChart, props.Bytes(), props)
 }
 
 // tipValue formats a chart value for its tooltip: whole numbers with

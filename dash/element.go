@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/dashvet/dashvet/dash/internal/blobs"
 )
 
 // node is one element of the tree a run builds. Its props are marshalled
@@ -11,9 +13,13 @@ import (
 // sees by mutating a value afterwards, and the connection writer can compare
 // props of two runs byte for byte to send only what changed.
 type node struct {
-	id       string
-	kind     string
-	props    json.RawMessage
+	id    string
+	kind  string
+	props json.RawMessage
+	// part is the handle of props when they are a shared frame part (see
+	// frame_parts.go): props are then part's bytes, and holding the handle
+	// is what keeps one copy for every session that shows them.
+	part     *blobs.Blob
 	children []*node
 }
 
@@ -90,6 +96,17 @@ func (ui *UI) addNode(id, kind string, props any) *node {
 		kind = kindAlert
 		id = ""
 	}
+	var part *blobs.Blob
+	if len(raw) >= minSharedPart {
+		part = frameParts.Intern(raw)
+		raw = part.Bytes()
+	}
+	return ui.appendNode(id, kind, raw, part)
+}
+
+// appendNode appends a node with props already encoded (and shared when
+// part is not nil). The caller has checked ui.enter.
+func (ui *UI) appendNode(id, kind string, raw json.RawMessage, part *blobs.Blob) *node {
 	r := ui.r
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -102,7 +119,7 @@ func (ui *UI) addNode(id, kind string, props any) *node {
 	if id == "" {
 		id = parent.id + "/" + strconv.Itoa(len(parent.children))
 	}
-	n := &node{id: id, kind: kind, props: raw}
+	n := &node{id: id, kind: kind, props: raw, part: part}
 	parent.children = append(parent.children, n)
 	r.version++
 	return n
@@ -134,7 +151,7 @@ func snapshot(nodes []*node) []*node {
 	copies := make([]node, len(nodes))
 	out := make([]*node, len(nodes))
 	for i, n := range nodes {
-		copies[i] = node{id: n.id, kind: n.kind, props: n.props, children: snapshot(n.children)}
+		copies[i] = node{id: n.id, kind: n.kind, props: n.props, part: n.part, children: snapshot(n.children)}
 		out[i] = &copies[i]
 	}
 	return out

@@ -189,9 +189,9 @@ func splice(nodes []*node, id string, children []*node) ([]*node, bool) {
 	for i, n := range nodes {
 		var repl *node
 		if n.id == id {
-			repl = &node{id: n.id, kind: n.kind, props: n.props, children: children}
+			repl = &node{id: n.id, kind: n.kind, props: n.props, part: n.part, children: children}
 		} else if ch, ok := splice(n.children, id, children); ok {
-			repl = &node{id: n.id, kind: n.kind, props: n.props, children: ch}
+			repl = &node{id: n.id, kind: n.kind, props: n.props, part: n.part, children: ch}
 		} else {
 			continue
 		}
