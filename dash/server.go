@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -201,17 +202,36 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 		ws.Close(websocket.StatusGoingAway, "server shutting down")
 		return
 	}
-	defer srv.connWG.Done()
-
 	hello, err := readHello(srv.reqCtx, ws, srv.helloTimeout)
 	helloDone()
 	if err != nil {
+		srv.connWG.Done()
 		if srv.clientLogs.allow("hello " + client) {
 			srv.log.Warn("dash: websocket without a valid hello (one line per client a minute)", "client", client, "err", clip(err.Error()))
 		}
 		ws.Close(websocket.StatusPolicyViolation, truncateReason(err.Error()))
 		return
 	}
+	// The connection outlives this handler on a goroutine of its own. The
+	// hijacked connection does not need net/http's goroutine, whose stack
+	// the HTTP server's frames had grown to 16 KiB, and which kept the
+	// handshake request and its headers alive for the life of the
+	// connection: together about 10 KiB of every idle session.
+	go srv.serveConn(ws, hello, client)
+}
+
+// serveConn runs a connection that said hello until it ends. It owns the
+// connection's count in connWG.
+func (srv *server) serveConn(ws *websocket.Conn, hello *clientMsg, client string) {
+	defer srv.connWG.Done()
+	defer ws.CloseNow()
+	defer func() {
+		// net/http used to recover a panic of this code (its handler's
+		// goroutine); a goroutine of its own must, or it ends the process.
+		if v := recover(); v != nil {
+			srv.log.Error("dash: websocket connection panicked", "client", client, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
 	c := newConn(srv, ws)
 	defer c.cancel()
 	sess, resumed, previous, err := srv.openSession(hello.Session, hello.Page, c, client)
@@ -251,7 +271,6 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 	c.cancel()
 	sess.detach(c, srv.cfg.Server.SessionTTL, srv.expireFunc(sess))
 	<-writerDone
-	ws.CloseNow()
 }
 
 func truncateReason(s string) string {
