@@ -61,7 +61,7 @@ echo "raw output: $out" >&2
 awk '
 /^(before|after) Benchmark/ {
   side = $1; bench = $2; sub(/-[0-9]+$/, "", bench); sub(/^Benchmark/, "", bench)
-  for (i = 5; i < NF; i += 2) {
+  for (i = 6; i < NF; i += 2) {
     key = bench " " $(i+1)
     if (!(key in seen)) { seen[key] = 1; order[++n] = key }
     vals[side, key] = vals[side, key] " " $i
