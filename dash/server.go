@@ -225,14 +225,20 @@ func (srv *server) serveWS(w http.ResponseWriter, r *http.Request) {
 func (srv *server) serveConn(ws *websocket.Conn, hello *clientMsg, client string) {
 	defer srv.connWG.Done()
 	defer ws.CloseNow()
+	c := newConn(srv, ws)
+	var sess *session
 	defer func() {
 		// net/http used to recover a panic of this code (its handler's
 		// goroutine); a goroutine of its own must, or it ends the process.
+		// The session is detached as after a disconnect, so its TTL runs.
 		if v := recover(); v != nil {
 			srv.log.Error("dash: websocket connection panicked", "client", client, "panic", v, "stack", string(debug.Stack()))
+			c.cancel()
+			if sess != nil {
+				sess.detach(c, srv.cfg.Server.SessionTTL, srv.expireFunc(sess))
+			}
 		}
 	}()
-	c := newConn(srv, ws)
 	defer c.cancel()
 	sess, resumed, previous, err := srv.openSession(hello.Session, hello.Page, c, client)
 	if err != nil {
