@@ -76,30 +76,33 @@ type indexKey struct {
 func (s *Store) Intern(b []byte) *Blob {
 	h := maphash.Bytes(s.seed, b)
 	s.mu.Lock()
-	if wp, ok := s.index[h]; ok {
-		if old := wp.Value(); old != nil {
-			if bytes.Equal(old.data, b) {
-				s.touchLocked(old)
-				s.mu.Unlock()
-				s.hits.Add(1)
-				return old
-			}
-			// Two contents with one 64-bit hash: vanishingly rare, and
-			// correct either way. The first stays indexed; this one is
-			// private to its caller.
-			s.mu.Unlock()
-			s.misses.Add(1)
-			return &Blob{data: b, hash: h}
-		}
+	old := s.index[h].Value() // nil for a missing entry too
+	if old == nil {
+		nb := &Blob{data: b, hash: h}
+		wp := weak.Make(nb)
+		s.index[h] = wp
+		s.touchLocked(nb)
+		s.mu.Unlock()
+		s.misses.Add(1)
+		runtime.AddCleanup(nb, s.unindex, indexKey{hash: h, wp: wp})
+		return nb
 	}
-	nb := &Blob{data: b, hash: h}
-	wp := weak.Make(nb)
-	s.index[h] = wp
-	s.touchLocked(nb)
 	s.mu.Unlock()
-	s.misses.Add(1)
-	runtime.AddCleanup(nb, s.unindex, indexKey{hash: h, wp: wp})
-	return nb
+	// Compared outside the lock: a part can be megabytes (a table of
+	// thousands of rows), and every run of every session interns. old
+	// stays indexed meanwhile: holding it keeps it from being collected.
+	if !bytes.Equal(old.data, b) {
+		// Two contents with one 64-bit hash: vanishingly rare, and correct
+		// either way. The first stays indexed; this one is private to its
+		// caller.
+		s.misses.Add(1)
+		return &Blob{data: b, hash: h}
+	}
+	s.mu.Lock()
+	s.touchLocked(old)
+	s.mu.Unlock()
+	s.hits.Add(1)
+	return old
 }
 
 // unindex runs after a blob was collected.
