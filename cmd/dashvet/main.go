@@ -23,24 +23,16 @@ import (
 
 	"github.com/dashvet/dashvet/analyzers/all"
 	"github.com/dashvet/dashvet/cmd/dashvet/internal/cli"
-	"github.com/dashvet/dashvet/cmd/dashvet/internal/progress"
 	"github.com/dashvet/dashvet/cmd/dashvet/internal/vetfast"
 )
 
 func main() {
 	if invokedByGoVet(os.Args[1:]) {
-		id, vetxOut, recording := progress.Unit(os.Args[1:])
-		if recording {
-			progress.Started(id, vetxOut)
-		}
 		// A dependency vetted only for facts it cannot have is answered
 		// without checking function bodies. If the fast path cannot tell
 		// (err), unitchecker runs and reports whatever is wrong.
 		if vetfast.Enabled() {
 			if ok, err := vetfast.Try(os.Args[1:], vetfast.Relevance(all.Analyzers())); ok && err == nil {
-				if recording {
-					progress.Done(id)
-				}
 				os.Exit(0)
 			}
 		}

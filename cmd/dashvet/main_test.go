@@ -42,6 +42,10 @@ func setup(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
+	// Runs share a result cache of their own, not the user's.
+	if err := os.Setenv("DASHVET_CACHE", filepath.Join(tmp, "cache")); err != nil {
+		return 0, err
+	}
 
 	wd, err := os.Getwd()
 	if err != nil {

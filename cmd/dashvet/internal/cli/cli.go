@@ -1,5 +1,5 @@
-// Package cli is dashvet's standalone command: it has go vet run the
-// analyzers, with this executable as the vet tool, and reports the
+// Package cli is dashvet's standalone command: it loads the packages and
+// runs the analyzers in this process (analyze.go), and reports the
 // findings in the chosen format, optionally only those on lines changed
 // since a revision, or applies their suggested fixes.
 package cli

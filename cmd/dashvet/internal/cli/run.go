@@ -42,20 +42,13 @@ func run(ctx context.Context, env *Env, o options, patterns, analyzerArgs []stri
 	}
 
 	src := new(source.Files)
-	req := vetRequest{patterns: patterns, tags: o.tags, analyzerArgs: analyzerArgs}
-	res, err := goVet(ctx, env, req, analyzers, src)
+	req := request{patterns: patterns, tags: o.tags, tests: o.tests, analyzerArgs: analyzerArgs}
+	res, err := analyze(ctx, env, req, analyzers, src)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "dashvet: %v\n", err)
 		return ExitError
 	}
 	findings := res.findings
-	if !o.tests {
-		// go vet always analyses a package with its tests; -test=false
-		// keeps only the findings outside test files.
-		findings = slices.DeleteFunc(findings, func(f report.Finding) bool {
-			return strings.HasSuffix(f.Pos.File, "_test.go")
-		})
-	}
 	hidden := 0
 	if scope != nil {
 		before := len(findings)
@@ -85,7 +78,7 @@ func run(ctx context.Context, env *Env, o options, patterns, analyzerArgs []stri
 		findings = left
 	}
 
-	if err := write(ctx, env, o, req, analyzers, findings, res, src); err != nil {
+	if err := write(ctx, env, o, analyzers, findings, res, src); err != nil {
 		fmt.Fprintf(env.Stderr, "dashvet: writing output: %v\n", err)
 		return ExitError
 	}
@@ -145,7 +138,7 @@ func repoRoot(ctx context.Context, dir string) string {
 	return dir
 }
 
-func write(ctx context.Context, env *Env, o options, req vetRequest, analyzers []*analysis.Analyzer, findings []report.Finding, res *result, src *source.Files) error {
+func write(ctx context.Context, env *Env, o options, analyzers []*analysis.Analyzer, findings []report.Finding, res *result, src *source.Files) error {
 	if findings == nil {
 		findings = []report.Finding{}
 	}
@@ -186,13 +179,7 @@ func write(ctx context.Context, env *Env, o options, req vetRequest, analyzers [
 	}
 	packages := 0
 	if len(findings) == 0 && len(errs) == 0 {
-		// Only a clean summary names the packages analysed.
-		// If go list fails, the units go vet reported are a close count
-		// (a package's external tests count apart).
-		packages = res.units
-		if n, err := countPackages(ctx, env, req); err == nil {
-			packages = n
-		}
+		packages = res.packages // only a clean summary names them
 	}
 	return output.Text(env.Stdout, findings, env.Dir, packages, len(errs), colorEnabled(env, o.color, env.Stdout))
 }

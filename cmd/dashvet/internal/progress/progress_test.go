@@ -2,8 +2,6 @@ package progress
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,48 +10,39 @@ import (
 
 func TestStatus(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	d := &Display{started: now, now: func() time.Time { return now }, running: map[string]*unit{}}
-	if got, want := d.Status(), "dashvet: go vet is loading and building packages (0s)"; got != want {
-		t.Errorf("before any unit: %q, want %q", got, want)
+	d := newDisplay(nil, 0, func() time.Time { return now })
+	if got, want := d.Status(), "dashvet: go list is loading the package graph [0s]"; got != want {
+		t.Errorf("before type-checking: %q, want %q", got, want)
 	}
 
-	out := filepath.Join(t.TempDir(), "vet.out")
 	now = now.Add(3 * time.Second)
-	d.apply("start\tmodernc.org/sqlite/lib\t" + out + "\n")
-	now = now.Add(time.Second)
-	d.apply("start\tfmt\t\n")
-	d.apply("done\tfmt\n")
-	d.apply("start\tnet/http\t\n")
 	d.SetTotal(10)
+	d.Begin("modernc.org/sqlite/lib")
+	now = now.Add(time.Second)
+	d.Begin("fmt")
+	d.End("fmt")
+	d.Begin("net/http")
 	now = now.Add(5 * time.Second)
-	want := "dashvet: 1 of ≤10 packages analysed; waiting for modernc.org/sqlite/lib (6s) and 1 more [9s]"
+	want := "dashvet: 1 of 10 packages type-checked; waiting for modernc.org/sqlite/lib (6s) and 1 more [9s]"
 	if got := d.Status(); got != want {
 		t.Errorf("status = %q, want %q", got, want)
 	}
-
-	// A unit that unitchecker handles is done when its vetx file exists.
-	if err := os.WriteFile(out, nil, 0o644); err != nil {
-		t.Fatal(err)
+	d.End("modernc.org/sqlite/lib")
+	if got := d.Status(); !strings.HasPrefix(got, "dashvet: 2 of 10 packages type-checked; waiting for net/http (5s) [9s]") {
+		t.Errorf("after sqlite finished: %q", got)
 	}
-	d.mu.Lock()
-	d.pollLocked()
-	d.mu.Unlock()
-	if got := d.Status(); !strings.HasPrefix(got, "dashvet: 2 of ≤10 packages analysed; waiting for net/http") {
-		t.Errorf("after the vetx file appeared: %q", got)
+	d.End("never began") // not counted
+	d.Phase("running the analyzers")
+	if got, want := d.Status(), "dashvet: running the analyzers [9s]"; got != want {
+		t.Errorf("after type-checking: %q, want %q", got, want)
 	}
 }
 
 // TestQuietWhenQuick: a run that ends before the delay draws nothing, and
 // output passed through is unchanged.
 func TestQuietWhenQuick(t *testing.T) {
-	var buf bytes.Buffer
-	d, env, err := Start(&buf, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(env, EnvVar+"=") {
-		t.Errorf("environment entry %q", env)
-	}
+	var buf syncBuffer
+	d := Start(&buf, time.Hour)
 	if _, err := d.Writer().Write([]byte("go: downloading x\n")); err != nil {
 		t.Fatal(err)
 	}
@@ -67,12 +56,9 @@ func TestQuietWhenQuick(t *testing.T) {
 // before passed-through output, and cleared at the end.
 func TestDrawAndClear(t *testing.T) {
 	var buf syncBuffer
-	d, _, err := Start(&buf, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := Start(&buf, 0)
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(buf.String(), "loading and building") && time.Now().Before(deadline) {
+	for !strings.Contains(buf.String(), "loading the package graph") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if _, err := d.Writer().Write([]byte("# pkg\n")); err != nil {
@@ -80,7 +66,7 @@ func TestDrawAndClear(t *testing.T) {
 	}
 	d.Stop()
 	got := buf.String()
-	if !strings.Contains(got, "\r\x1b[Kdashvet: go vet is loading") {
+	if !strings.Contains(got, "\r\x1b[Kdashvet: go list is loading") {
 		t.Fatalf("no status line drawn: %q", got)
 	}
 	if !strings.Contains(got, "\r\x1b[K# pkg\n") {

@@ -1,0 +1,174 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"os"
+	"runtime"
+	"sync"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// Check parses and type-checks every package of the graph, dependencies
+// before importers and independent packages in parallel, filling each
+// package's Fset, Syntax, Types, TypesInfo and IllTyped. A package with
+// errors (its own, or an import's) is IllTyped, its errors in Errors, as
+// go/packages does it. onDone, if not nil, is called as each package is
+// finished, from any goroutine. Check returns early only when ctx ends.
+func (g *Graph) Check(ctx context.Context, onStart, onDone func(*packages.Package)) error {
+	fset := token.NewFileSet()
+	done := make(map[*packages.Package]chan struct{}, len(g.All))
+	for _, p := range g.All {
+		done[p] = make(chan struct{})
+	}
+	// The parser and type checker are CPU-bound: more workers than CPUs
+	// only add memory.
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, p := range g.All {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done[p])
+			for _, imp := range p.Imports {
+				select {
+				case <-done[imp]:
+				case <-ctx.Done():
+					return
+				}
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-slots }()
+			if onStart != nil {
+				onStart(p)
+			}
+			g.check(fset, p)
+			if onDone != nil {
+				onDone(p)
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// check parses and type-checks one package whose imports are checked.
+func (g *Graph) check(fset *token.FileSet, p *packages.Package) {
+	p.Fset = fset
+	full := g.Full[p]
+	for _, imp := range p.Imports {
+		if imp.IllTyped {
+			p.IllTyped = true
+		}
+	}
+	if p.PkgPath == "unsafe" {
+		p.Types = types.Unsafe
+		p.TypesInfo = newInfo()
+		return
+	}
+
+	mode := parser.SkipObjectResolution
+	if full {
+		// Analyzers read comments: suppressions, the examples' markers.
+		mode |= parser.ParseComments
+	}
+	var parseErrs []error
+	for _, name := range p.CompiledGoFiles {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			parseErrs = append(parseErrs, err)
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, src, mode)
+		if f != nil {
+			p.Syntax = append(p.Syntax, f)
+		}
+		if err != nil {
+			parseErrs = append(parseErrs, err)
+		}
+	}
+	for _, err := range parseErrs {
+		var list scanner.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				p.Errors = append(p.Errors, packages.Error{Pos: e.Pos.String(), Msg: e.Msg, Kind: packages.ParseError})
+			}
+			continue
+		}
+		p.Errors = append(p.Errors, packages.Error{Pos: "-", Msg: err.Error(), Kind: packages.ParseError})
+	}
+
+	info := newInfo()
+	tc := &types.Config{
+		Importer: importer(p),
+		Sizes:    p.TypesSizes,
+		// The declarations are all a dependency without facts offers its
+		// importers; skipping the bodies also skips the check for unused
+		// imports, which would otherwise be false errors.
+		IgnoreFuncBodies: !full,
+		Error: func(err error) {
+			var te types.Error
+			if errors.As(err, &te) {
+				p.Errors = append(p.Errors, packages.Error{Pos: te.Fset.Position(te.Pos).String(), Msg: te.Msg, Kind: packages.TypeError})
+				return
+			}
+			p.Errors = append(p.Errors, packages.Error{Pos: "-", Msg: err.Error(), Kind: packages.TypeError})
+		},
+	}
+	if p.Module != nil && p.Module.GoVersion != "" {
+		tc.GoVersion = "go" + p.Module.GoVersion
+	}
+	p.Types, _ = tc.Check(p.PkgPath, fset, p.Syntax, info) // errors are in p.Errors
+	p.TypesInfo = info
+	if len(p.Errors) > 0 {
+		p.IllTyped = true
+	}
+}
+
+// importer resolves p's imports (as written in its source) to the
+// packages go list found for them.
+func importer(p *packages.Package) types.Importer {
+	return importerFunc(func(path string) (*types.Package, error) {
+		if path == "unsafe" {
+			return types.Unsafe, nil
+		}
+		imp, ok := p.Imports[path]
+		if !ok {
+			return nil, fmt.Errorf("no package listed for import %q", path)
+		}
+		if imp.Types == nil {
+			return nil, fmt.Errorf("import %q was not loaded", path)
+		}
+		return imp.Types, nil
+	})
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// newInfo returns the type information to record: everything analyzers
+// read. Without function bodies the checker fills less of it.
+func newInfo() *types.Info {
+	return &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		FileVersions: map[*ast.File]string{},
+	}
+}

@@ -1,0 +1,116 @@
+package load
+
+import (
+	"context"
+	"go/ast"
+	"slices"
+	"testing"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// TestDeclarationsOnly loads net/url, whose dependencies use many of
+// their imports only inside function bodies: checked without bodies they
+// must have no errors (no false "imported and not used"), full type
+// information only where checked in full, and the root in full.
+func TestDeclarationsOnly(t *testing.T) {
+	fullPaths := []string{"net/url", "strconv"}
+	cfg := &Config{
+		Dir:      ".",
+		Patterns: []string{"net/url"},
+		MayExportFacts: func(path string, std bool, imports []string, importHasFacts func(string) bool) bool {
+			if !std {
+				t.Errorf("%s: not recognised as standard library", path)
+			}
+			return path == "strconv"
+		},
+	}
+	g, err := List(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Roots) != 1 || g.Roots[0].PkgPath != "net/url" {
+		t.Fatalf("roots = %v, want [net/url]", g.Roots)
+	}
+	if len(g.All) < 10 {
+		t.Fatalf("only %d packages in the graph of net/url", len(g.All))
+	}
+	if err := g.Check(context.Background(), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range g.All {
+		for _, imp := range p.Imports {
+			if j := slices.Index(g.All, imp); j > i {
+				t.Errorf("%s listed before its import %s", p.PkgPath, imp.PkgPath)
+			}
+		}
+		if len(p.Errors) > 0 || p.IllTyped {
+			t.Errorf("%s: %v", p.PkgPath, p.Errors)
+		}
+		if p.Types == nil || !p.Types.Complete() {
+			t.Errorf("%s: types missing or incomplete", p.PkgPath)
+		}
+		want := slices.Contains(fullPaths, p.PkgPath)
+		if g.Full[p] != want {
+			t.Errorf("%s: checked in full = %v, want %v", p.PkgPath, g.Full[p], want)
+		}
+		if p.PkgPath == "unsafe" {
+			continue
+		}
+		// A body's identifiers are recorded only when it was checked.
+		if got := usesInBodies(p); got == 0 && want {
+			t.Errorf("%s: checked in full, but nothing recorded inside function bodies", p.PkgPath)
+		} else if got > 0 && !want {
+			t.Errorf("%s: %d identifiers recorded inside function bodies of a package checked without them", p.PkgPath, got)
+		}
+	}
+}
+
+// usesInBodies counts the recorded uses of identifiers inside function
+// bodies.
+func usesInBodies(p *packages.Package) int {
+	n := 0
+	for _, f := range p.Syntax {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			ast.Inspect(fd.Body, func(node ast.Node) bool {
+				if id, ok := node.(*ast.Ident); ok && p.TypesInfo.Uses[id] != nil {
+					n++
+				}
+				return true
+			})
+		}
+	}
+	return n
+}
+
+// TestLoadErrors: a package that does not exist is reported on the
+// package, not as a failure of the load.
+func TestLoadErrors(t *testing.T) {
+	g, err := List(context.Background(), &Config{Dir: ".", Patterns: []string{"./nosuchpackage"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Check(context.Background(), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Roots) != 1 || len(g.Roots[0].Errors) == 0 {
+		t.Fatalf("want one root with an error, got %v", g.Roots)
+	}
+}
+
+// TestCancel: Check stops when its context ends.
+func TestCancel(t *testing.T) {
+	g, err := List(context.Background(), &Config{Dir: ".", Patterns: []string{"net/url"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := g.Check(ctx, nil, nil); err == nil {
+		t.Error("Check with a cancelled context returned no error")
+	}
+}
