@@ -92,6 +92,9 @@ func (g *Graph) check(fset *token.FileSet, p *packages.Package) {
 		}
 		f, err := parser.ParseFile(fset, name, src, mode)
 		if f != nil {
+			if !full {
+				dropBodies(f)
+			}
 			p.Syntax = append(p.Syntax, f)
 		}
 		if err != nil {
@@ -170,5 +173,19 @@ func newInfo() *types.Info {
 		Scopes:       map[ast.Node]*types.Scope{},
 		Selections:   map[*ast.SelectorExpr]*types.Selection{},
 		FileVersions: map[*ast.File]string{},
+	}
+}
+
+// dropBodies removes the function bodies of a file checked without them,
+// as soon as it is parsed: the parser cannot skip them, and in generated
+// code such as modernc.org/sqlite/lib (10 MB of Go) their syntax trees are
+// most of the memory a run would otherwise hold until its end.
+// An empty body, not none: go/types requires one of init and generic
+// functions even when it does not check them.
+func dropBodies(f *ast.File) {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+			fd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, Rbrace: fd.Body.Rbrace}
+		}
 	}
 }
