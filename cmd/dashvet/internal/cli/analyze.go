@@ -108,6 +108,9 @@ func analyze(ctx context.Context, env *Env, req request, analyzers []*analysis.A
 		todo = append(todo, r)
 	}
 	if len(todo) > 0 {
+		if c != nil {
+			cfg.Types = keys.typesCache(g, c)
+		}
 		if err := analyzeFresh(ctx, g, todo, analyzers, src, c, keys, disp, res); err != nil {
 			return nil, err
 		}

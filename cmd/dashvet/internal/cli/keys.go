@@ -169,3 +169,34 @@ func contentHash(name string) string {
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
+
+// typesCache keeps the export data of dependencies in c, under their
+// keys. The keys are computed here, before type-checking starts, so that
+// the cache's methods only read them from the goroutines that check.
+func (k *keyer) typesCache(g *load.Graph, c *cache.Cache) load.TypesCache {
+	keys := make(map[*packages.Package]cache.Key, len(g.All))
+	for _, p := range g.All {
+		key := k.key(p)
+		keys[p] = sha256.Sum256(append([]byte("types\n"), key[:]...))
+	}
+	return typesCache{keys, c}
+}
+
+type typesCache struct {
+	keys  map[*packages.Package]cache.Key
+	cache *cache.Cache
+}
+
+func (t typesCache) Get(p *packages.Package) ([]byte, bool) {
+	key, ok := t.keys[p]
+	if !ok {
+		return nil, false
+	}
+	return t.cache.Get(key)
+}
+
+func (t typesCache) Put(p *packages.Package, data []byte) {
+	if key, ok := t.keys[p]; ok {
+		_ = t.cache.Put(key, data) // best effort: the run does not need it
+	}
+}

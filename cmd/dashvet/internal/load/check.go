@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"runtime"
 	"sync"
 
+	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -78,6 +80,16 @@ func (g *Graph) check(fset *token.FileSet, p *packages.Package) {
 		return
 	}
 
+	if !full && g.cfg.Types != nil {
+		if data, ok := g.cfg.Types.Get(p); ok {
+			if pkg, err := readTypes(fset, p, data); err == nil {
+				p.Types, p.TypesInfo = pkg, newInfo()
+				return
+			}
+			// Unreadable (another x/tools wrote it?): check from source.
+		}
+	}
+
 	mode := parser.SkipObjectResolution
 	if full {
 		// Analyzers read comments: suppressions, the examples' markers.
@@ -136,7 +148,35 @@ func (g *Graph) check(fset *token.FileSet, p *packages.Package) {
 	p.TypesInfo = info
 	if len(p.Errors) > 0 {
 		p.IllTyped = true
+		return
 	}
+	if !full && g.cfg.Types != nil && !p.IllTyped {
+		var buf bytes.Buffer
+		if err := gcexportdata.Write(&buf, fset, p.Types); err == nil {
+			g.cfg.Types.Put(p, buf.Bytes())
+		}
+	}
+}
+
+// readTypes reads p's types from export data. The packages it refers to
+// are p's dependencies, all loaded by now; they are handed to the reader,
+// which reuses their objects, so that a type means the same object
+// whether reached through p or directly. The map is p's own: a test
+// variant of a package has the same path as the package.
+func readTypes(fset *token.FileSet, p *packages.Package, data []byte) (*types.Package, error) {
+	imports := map[string]*types.Package{}
+	var add func(q *packages.Package)
+	add = func(q *packages.Package) {
+		for _, imp := range q.Imports {
+			if _, ok := imports[imp.PkgPath]; ok || imp.Types == nil {
+				continue
+			}
+			imports[imp.PkgPath] = imp.Types
+			add(imp)
+		}
+	}
+	add(p)
+	return gcexportdata.Read(bytes.NewReader(data), fset, imports, p.PkgPath)
 }
 
 // importer resolves p's imports (as written in its source) to the

@@ -42,6 +42,18 @@ type Config struct {
 	// have facts. Such dependencies are checked in full; nil checks every
 	// package in full.
 	MayExportFacts func(pkgPath string, std bool, imports []string, importHasFacts func(string) bool) bool
+
+	// Types, if not nil, keeps the types of dependencies checked without
+	// their bodies between runs, as export data: a later run reads them
+	// instead of parsing and checking the package again.
+	Types TypesCache
+}
+
+// TypesCache stores export data by package. Its methods are called from
+// several goroutines at once.
+type TypesCache interface {
+	Get(p *packages.Package) ([]byte, bool)
+	Put(p *packages.Package, data []byte)
 }
 
 // Graph is a loaded package graph.

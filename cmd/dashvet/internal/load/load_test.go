@@ -2,8 +2,11 @@ package load
 
 import (
 	"context"
+	"fmt"
 	"go/ast"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -112,5 +115,82 @@ func TestCancel(t *testing.T) {
 	cancel()
 	if err := g.Check(ctx, nil, nil); err == nil {
 		t.Error("Check with a cancelled context returned no error")
+	}
+}
+
+// memTypes is a TypesCache in memory that counts what it served.
+type memTypes struct {
+	mu   sync.Mutex
+	data map[string][]byte
+	hits int
+}
+
+func (m *memTypes) Get(p *packages.Package) ([]byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.data[p.ID]
+	if ok {
+		m.hits++
+	}
+	return d, ok
+}
+
+func (m *memTypes) Put(p *packages.Package, data []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.data[p.ID] = data
+}
+
+// TestTypesCache: a second load reads the dependencies checked without
+// bodies from export data, and the root, checked from source against
+// them, has the same types as in the first load.
+func TestTypesCache(t *testing.T) {
+	types := &memTypes{data: map[string][]byte{}}
+	describe := func() (string, int) {
+		g, err := List(context.Background(), &Config{Dir: ".", Patterns: []string{"net/http/httptest"}, Types: types,
+			MayExportFacts: func(string, bool, []string, func(string) bool) bool { return false }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Check(context.Background(), nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		deps := 0
+		for _, p := range g.All {
+			if len(p.Errors) > 0 {
+				t.Fatalf("%s: %v", p.ID, p.Errors)
+			}
+			if !g.Full[p] && p.PkgPath != "unsafe" {
+				deps++
+			}
+		}
+		root := g.Roots[0]
+		var b strings.Builder
+		scope := root.Types.Scope()
+		for _, name := range scope.Names() {
+			fmt.Fprintf(&b, "%s\n", scope.Lookup(name))
+		}
+		// The root's body was checked against the dependencies' types:
+		// a method call on a net/http type resolves.
+		var sels []string
+		for _, sel := range root.TypesInfo.Selections {
+			sels = append(sels, sel.String())
+		}
+		slices.Sort(sels)
+		if len(sels) == 0 {
+			t.Fatal("no selections recorded in the root")
+		}
+		return b.String() + strings.Join(sels, "\n"), deps
+	}
+	first, deps := describe()
+	if types.hits != 0 || len(types.data) != deps {
+		t.Fatalf("first load: %d hits, %d stored; want 0 and %d", types.hits, len(types.data), deps)
+	}
+	second, _ := describe()
+	if types.hits != deps {
+		t.Errorf("second load read %d packages from export data, want %d", types.hits, deps)
+	}
+	if first != second {
+		t.Errorf("the root's types differ with dependencies from export data:\nfirst:\n%s\nsecond:\n%s", first, second)
 	}
 }
