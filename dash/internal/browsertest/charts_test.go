@@ -49,8 +49,10 @@ const svgTextsInside = `(() => {
 // picture, and the largest orders' amounts are right-aligned with
 // thousands separators.
 func TestBrowserCharts(t *testing.T) {
-	b := bt.New(t)
+	// The server first: building it can take minutes on a cold build
+	// cache, which must not count against the browser's time limit.
 	srv := startSales(t)
+	b := bt.New(t)
 	b.Run("first render",
 		chromedp.Navigate(srv.url+"/"),
 		bt.WaitText("Adjust a monthly target"),
