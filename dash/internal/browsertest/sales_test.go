@@ -39,7 +39,11 @@ func startSales(t *testing.T) *salesServer {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "sales")
-	build := exec.Command("go", "build", "-o", bin, "./examples/sales")
+	args := []string{"build", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, "./examples/sales")...)
 	build.Dir = moduleRoot
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building examples/sales: %v\n%s", err, out)
