@@ -91,13 +91,19 @@ func analyze(ctx context.Context, env *Env, req request, analyzers []*analysis.A
 		fmt.Fprintf(env.Stderr, "dashvet: %v; running without it\n", err)
 		c = nil
 	}
-	keys, err := newKeyer(g, req, analyzers)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "dashvet: %v; running without the cache\n", err)
-		c = nil
+	var keys *keyer
+	if c != nil {
+		if keys, err = newKeyer(g, req, analyzers); err != nil {
+			fmt.Fprintf(env.Stderr, "dashvet: %v; running without the cache\n", err)
+			c = nil
+		}
 	}
 	var todo []*packages.Package
 	for _, r := range g.Roots {
+		if c == nil {
+			todo = append(todo, r)
+			continue
+		}
 		if data, ok := c.Get(keys.key(r)); ok {
 			var rr rootResult
 			if json.Unmarshal(data, &rr) == nil {
