@@ -49,6 +49,13 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 	case i == len(c.Steps)-1:
 		return "move the " + c.Kind.Noun() + " out of " + c.Steps[i-1].Format(res.Pkg) + " into a loading function wrapped in dash.CacheData"
 	case !c.Steps[i].Nameable(res.Pkg):
+		// An unexported function of another package: the first function
+		// after it that can be named, if any, else the call itself.
+		for j := i + 1; j < len(c.Steps)-1; j++ {
+			if c.Steps[j].Nameable(res.Pkg) {
+				return "wrap " + c.Steps[j].Format(res.Pkg) + " in dash.CacheData"
+			}
+		}
 		// An unexported implementation behind an interface (a generated
 		// gRPC client): the call is what can be wrapped.
 		return "move the call into a loading function wrapped in dash.CacheData"

@@ -13,3 +13,12 @@ func TestUncachedCall(t *testing.T) {
 	dir := testenv.Dir(t)
 	analysistest.Run(t, dir, uncachedcall.Analyzer, "./uncachedcall")
 }
+
+// TestLayered: interface calls that the package making them cannot
+// resolve (no implementation visible there) are resolved by the package
+// that wires the implementations in, when it registers the page or calls
+// the helper; not when it also sees an implementation that does not query.
+func TestLayered(t *testing.T) {
+	dir := testenv.Dir(t)
+	analysistest.Run(t, dir, uncachedcall.Analyzer, "./layered/...")
+}

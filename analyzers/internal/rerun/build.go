@@ -27,6 +27,7 @@ type engine struct {
 	impls     *implIndex         // built on first need
 	exprs     map[token.Pos]ast.Expr
 	names     map[*ast.FuncLit]string
+	visible   map[string]*types.Package // this package and all it imports, by path; built on first need
 }
 
 // newEngine builds the SSA form of the package, the way

@@ -47,7 +47,7 @@ func (e *engine) entries() []*Entry {
 		byFn[fn] = ent
 		out = append(out, ent)
 	}
-	return out
+	return append(out, e.registeredEntries()...)
 }
 
 // literalRole classifies a function literal entry by the instruction that

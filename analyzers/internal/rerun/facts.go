@@ -31,6 +31,9 @@ type FuncFact struct {
 	Resets []ResetSpec
 	// UI is true when the function draws UI.
 	UI bool
+	// Open are the interface calls on the function's path that its
+	// package could not resolve (open.go).
+	Open []OpenCall
 }
 
 // ParamCall says that a function calls its parameter Index (or, when Elem
@@ -80,11 +83,14 @@ func (f *FuncFact) String() string {
 		}
 		parts = append(parts, "resets "+key)
 	}
+	for _, oc := range f.Open {
+		parts = append(parts, "open "+oc.Iface+"."+oc.Method)
+	}
 	return "reaches(" + strings.Join(parts, "; ") + ")"
 }
 
 func (f *FuncFact) empty() bool {
-	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0
+	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0 && len(f.Open) == 0
 }
 
 // PackageFact marks a package that exports at least one FuncFact, so that
@@ -159,10 +165,13 @@ func (e *engine) exportFacts() {
 // entries and are never followed, but their trigger result is.
 func (e *engine) fact(fn *ssa.Function) *FuncFact {
 	f := &FuncFact{Trigger: e.returnsTrigger(fn)}
+	s := e.summarise(fn)
+	// A page's open calls: the package that registers it may see the
+	// implementations (open.go).
+	f.Open = s.open
 	if HasUIParam(fn.Signature) {
 		return f
 	}
-	s := e.summarise(fn)
 	f.Query, f.Resource, f.Params, f.Resets, f.UI = s.query, s.resource, s.params, s.resets, s.ui
 	return f
 }

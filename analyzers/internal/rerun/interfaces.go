@@ -94,7 +94,12 @@ func (e *engine) invokeReach(c *ssa.CallCommon) (query, resource *Chain) {
 	if impls == nil {
 		impls = e.visibleImpls(c.Value.Type(), m)
 	}
-	// Every implementation must reach: the chain shown is the shortest.
+	return e.allReach(impls)
+}
+
+// allReach returns the chains of a call that runs one of impls: a chain
+// only when every implementation reaches (the shortest is shown).
+func (e *engine) allReach(impls []impl) (query, resource *Chain) {
 	for i, im := range impls {
 		q, r := e.implReach(im)
 		if i == 0 {

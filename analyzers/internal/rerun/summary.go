@@ -18,6 +18,7 @@ type summary struct {
 	params          []ParamCall
 	resets          []ResetSpec
 	ui              bool
+	open            []OpenCall // see open.go
 }
 
 func (e *engine) summarise(fn *ssa.Function) *summary {
@@ -41,6 +42,7 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 			switch in := instr.(type) {
 			case ssa.CallInstruction:
 				found.add(e.callReach(in.Common(), nil))
+				e.noteOpen(in.Common(), s)
 				e.noteParamCalls(fn, in.Common(), s)
 				e.noteResets(fn, in, s)
 			case *ssa.Alloc:
@@ -83,14 +85,14 @@ func (e *engine) reachFunc(fn *ssa.Function, named bool) (q, r *Chain) {
 			return q, r
 		}
 	}
-	if HasUIParam(fn.Signature) {
-		return nil, nil // an entry of its own, reported where it is declared
-	}
 	if !e.local(fn) {
 		if obj := funcObject(fn); obj != nil {
-			return e.reachObj(obj)
+			return e.reachObj(obj) // a page of another package: only its open calls
 		}
 		return nil, nil
+	}
+	if HasUIParam(fn.Signature) {
+		return nil, nil // an entry of its own, reported where it is declared
 	}
 	s := e.summarise(fn)
 	if fn.Synthetic != "" || (fn.Parent() != nil && !named) {
@@ -106,7 +108,8 @@ func (e *engine) reachObj(obj *types.Func) (q, r *Chain) {
 	if q, r, done := reachCatalogued(obj); done {
 		return q, r
 	}
-	if sig, ok := obj.Type().(*types.Signature); !ok || HasUIParam(sig) || obj.Pkg() == e.pkg {
+	sig, ok := obj.Type().(*types.Signature)
+	if !ok || obj.Pkg() == e.pkg {
 		return nil, nil
 	}
 	var f FuncFact
@@ -115,7 +118,18 @@ func (e *engine) reachObj(obj *types.Func) (q, r *Chain) {
 	}
 	st := stepOf(obj)
 	st.UI = f.UI
-	return f.Query.prepend(st), f.Resource.prepend(st)
+	if HasUIParam(sig) {
+		// A page of another package, called from this one: its own
+		// package reports what it sees; what it could not resolve may be
+		// resolved here.
+		st.UI = true
+		q, r = e.resolveOpen(f.Open)
+		return q.prepend(st), r.prepend(st)
+	}
+	var b best
+	b.add(f.Query, f.Resource)
+	b.add(e.resolveOpen(f.Open))
+	return b.q.prepend(st), b.r.prepend(st)
 }
 
 // calleeFact returns what is known of a static callee's parameters and

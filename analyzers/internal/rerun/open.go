@@ -1,0 +1,235 @@
+package rerun
+
+import (
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the open-call stage: interface calls a package cannot
+// resolve, left for a package that can.
+//
+// A layered app declares an interface in one package (domain.Store),
+// calls it from the page in another (web.(*App).Sales calls
+// a.store.Orders), and implements it in a third (pgstore.(*Store).Orders,
+// a query) that only main imports, to wire it in. From web no
+// implementation is visible, so the call is unknown there and the engine
+// stays silent. The call is recorded instead, as an OpenCall in the
+// function's fact, and passed up through the facts of its callers; a
+// package that sees implementations (main, which imports both) resolves it
+// when it calls such a function, or registers a page of another package
+// with dash, under the usual rule: every implementation it sees must reach
+// a sink.
+
+// OpenCall is an interface call on the rerun path of a function that its
+// package could not resolve: no implementation of the interface was
+// visible there.
+type OpenCall struct {
+	Iface  string // the named interface: package path + "." + type name
+	Method string
+	// Via lists the functions from the one after the fact's function down
+	// to the one making the call; empty when the function makes it.
+	Via []Step
+}
+
+// maxOpenCalls bounds the open calls a function's fact carries: enough
+// for a page over a few stores, and a bound on fact size however many
+// calls a function makes.
+const maxOpenCalls = 8
+
+// openCall returns c as an open call when it is an interface call the
+// engine can resolve from nowhere here: a method of a named interface
+// outside the standard library, not catalogued, whose receiver cannot be
+// traced to concrete types, and of which no implementation is visible.
+func (e *engine) openCall(c *ssa.CallCommon) (OpenCall, bool) {
+	if !c.IsInvoke() {
+		return OpenCall{}, false
+	}
+	m := c.Method
+	if _, _, done := reachCatalogued(m); done {
+		return OpenCall{}, false
+	}
+	named, ok := types.Unalias(c.Value.Type()).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || e.inStd(named.Obj().Pkg().Path()) {
+		return OpenCall{}, false
+	}
+	if e.tracedImpls(c.Value, m) != nil || len(e.visibleImpls(named, m)) > 0 {
+		return OpenCall{}, false
+	}
+	obj := named.Origin().Obj()
+	return OpenCall{Iface: obj.Pkg().Path() + "." + obj.Name(), Method: m.Name()}, true
+}
+
+// addOpen appends the open calls of a callee (reached through step st)
+// to list, without duplicates and within maxOpenCalls.
+func addOpen(list []OpenCall, st Step, callee []OpenCall) []OpenCall {
+	for _, oc := range callee {
+		oc.Via = append([]Step{st}, oc.Via...)
+		list = addOpenCall(list, oc)
+	}
+	return list
+}
+
+func addOpenCall(list []OpenCall, oc OpenCall) []OpenCall {
+	if len(list) >= maxOpenCalls || slices.ContainsFunc(list, func(o OpenCall) bool {
+		return o.Iface == oc.Iface && o.Method == oc.Method
+	}) {
+		return list
+	}
+	return append(list, oc)
+}
+
+// noteOpen records, in s, the open calls call c makes or reaches through
+// its static callee.
+func (e *engine) noteOpen(c *ssa.CallCommon, s *summary) {
+	if oc, ok := e.openCall(c); ok {
+		s.open = addOpenCall(s.open, oc)
+		return
+	}
+	fn := c.StaticCallee()
+	if fn == nil {
+		return
+	}
+	fn = origin(fn)
+	if e.local(fn) {
+		if fn.Synthetic == "" && !HasUIParam(fn.Signature) {
+			cs := e.summarise(fn)
+			s.open = addOpen(s.open, e.stepOfFunc(fn, cs.ui), cs.open)
+		}
+		return
+	}
+	if obj := funcObject(fn); obj != nil && obj.Pkg() != e.pkg && !IsDashPackage(obj.Pkg()) {
+		var f FuncFact
+		if e.pass.ImportObjectFact(obj.Origin(), &f) && len(f.Open) > 0 {
+			st := stepOf(obj.Origin())
+			st.UI = f.UI
+			s.open = addOpen(s.open, st, f.Open)
+		}
+	}
+}
+
+// resolveOpen returns the chains of a function of another package whose
+// fact lists open calls, starting after that function: each open call is
+// looked up among the implementations this package sees, and reaches when
+// every one of them does.
+func (e *engine) resolveOpen(open []OpenCall) (q, r *Chain) {
+	var b best
+	for _, oc := range open {
+		named, m := e.lookupIface(oc)
+		if named == nil {
+			continue
+		}
+		impls := e.visibleImpls(named, m)
+		if len(impls) == 0 {
+			continue
+		}
+		iq, ir := e.allReach(impls)
+		for i := len(oc.Via) - 1; i >= 0; i-- {
+			iq, ir = iq.prepend(oc.Via[i]), ir.prepend(oc.Via[i])
+		}
+		b.add(iq, ir)
+	}
+	return b.q, b.r
+}
+
+// lookupIface finds the interface and method an open call names among
+// the packages this one sees.
+func (e *engine) lookupIface(oc OpenCall) (*types.Named, *types.Func) {
+	i := strings.LastIndexByte(oc.Iface, '.')
+	if i < 0 {
+		return nil, nil
+	}
+	if e.visible == nil {
+		e.visible = visiblePackages(e.pkg)
+	}
+	p := e.visible[oc.Iface[:i]]
+	if p == nil {
+		return nil, nil
+	}
+	tn, ok := p.Scope().Lookup(oc.Iface[i+1:]).(*types.TypeName)
+	if !ok {
+		return nil, nil
+	}
+	named, ok := types.Unalias(tn.Type()).(*types.Named)
+	if !ok {
+		return nil, nil
+	}
+	iface, ok := named.Underlying().(*types.Interface)
+	if !ok {
+		return nil, nil
+	}
+	for j := range iface.NumMethods() {
+		if m := iface.Method(j); m.Name() == oc.Method {
+			return named, m
+		}
+	}
+	return nil, nil
+}
+
+// registeredEntries returns, as entries of this package, the pages of
+// other packages that this one hands to dash (or to anything: a function
+// taking the UI is only ever called by dash) and whose open calls it can
+// resolve. Each is reported where it is handed over: the implementations
+// that make it reach a sink are wired in here.
+func (e *engine) registeredEntries() []*Entry {
+	var out []*Entry
+	for _, fn := range e.funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				call, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				for _, arg := range call.Common().Args {
+					obj := pageOf(arg)
+					if obj == nil || obj.Pkg() == e.pkg || IsDashPackage(obj.Pkg()) {
+						continue
+					}
+					var f FuncFact
+					if !e.pass.ImportObjectFact(obj, &f) || len(f.Open) == 0 {
+						continue
+					}
+					q, r := e.resolveOpen(f.Open)
+					if q == nil && r == nil {
+						continue
+					}
+					pos, end := e.span(call.Common().Pos(), call)
+					out = append(out, &Entry{
+						Name:  stepOf(obj).Format(e.pkg),
+						Fn:    fn,
+						Sites: []*Site{{Pos: pos, End: end, Query: q, Resource: r}},
+					})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// pageOf returns the function or method a value passes on, when it is one
+// that takes the UI: a function (ui.Sales) or a method value (app.Sales).
+func pageOf(v ssa.Value) *types.Func {
+	var fn *ssa.Function
+	switch v := v.(type) {
+	case *ssa.Function:
+		fn = v
+	case *ssa.MakeClosure:
+		fn, _ = v.Fn.(*ssa.Function)
+	case *ssa.ChangeType:
+		return pageOf(v.X)
+	}
+	if fn == nil {
+		return nil
+	}
+	obj := funcObject(fn)
+	if obj == nil {
+		return nil
+	}
+	sig, ok := obj.Type().(*types.Signature)
+	if !ok || !HasUIParam(sig) {
+		return nil
+	}
+	return obj
+}

@@ -1,0 +1,41 @@
+// Command prod wires the PostgreSQL store in: here every implementation
+// of domain.Orders that can be seen queries, so the pages registered here
+// query on every rerun.
+package main
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/dashvet/dashvet/dash"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dashapp/layered/domain"
+	"dashapp/layered/pgstore"
+	"dashapp/layered/web"
+)
+
+var store domain.Orders
+
+func overview(ui *dash.UI) {
+	n := web.Count(ui.Context(), store) // want `overview → web.Count → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap web.Count in dash.CacheData`
+	ui.Metric("Orders", strconv.Itoa(n), "")
+}
+
+// page draws the overview of package web, which counts through a helper.
+func page(ui *dash.UI) {
+	web.Overview(ui, store) // want `page → web.Overview → web.total → web.Count → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap web.Count in dash.CacheData`
+}
+
+func main() {
+	pool, err := pgxpool.New(context.Background(), "postgres://db/sales")
+	if err != nil {
+		panic(err)
+	}
+	store = pgstore.New(pool)
+	app := &web.App{Orders: store}
+	_ = dash.Run(app.Sales) // want `\(\*web.App\).Sales → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap \(\*pgstore.Store\).Recent in dash.CacheData`
+	_ = dash.Run(app.Refresh)
+	_ = dash.Run(overview)
+	_ = dash.Run(page)
+}

@@ -1,0 +1,44 @@
+// Package web holds the pages. It sees the interface only: which store
+// answers is decided in main, so nothing here is reported.
+package web
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/dashvet/dashvet/dash"
+
+	"dashapp/layered/domain"
+)
+
+type App struct{ Orders domain.Orders }
+
+// Sales queries the store on every rerun, through the interface.
+func (a *App) Sales(ui *dash.UI) {
+	orders, err := a.Orders.Recent(ui.Context(), 10)
+	if err != nil {
+		ui.Error(err.Error())
+		return
+	}
+	ui.Table(orders)
+}
+
+// Refresh queries only when the button is clicked.
+func (a *App) Refresh(ui *dash.UI) {
+	if ui.Button("Reload") {
+		_, _ = a.Orders.Recent(ui.Context(), 10)
+	}
+}
+
+// Count is a helper other packages' pages call.
+func Count(ctx context.Context, o domain.Orders) int {
+	list, _ := o.Recent(ctx, 100)
+	return len(list)
+}
+
+// Overview reaches the store through a helper of its own.
+func Overview(ui *dash.UI, o domain.Orders) {
+	ui.Metric("Orders", strconv.Itoa(total(ui.Context(), o)), "")
+}
+
+func total(ctx context.Context, o domain.Orders) int { return Count(ctx, o) }
