@@ -27,7 +27,8 @@ import (
 //     container manifests bindaddr reads are not Go files.
 //
 // A file of a module in the module cache is named by its module version
-// (the cache is read-only: a version's contents never change); a file of
+// (the cache is read-only: a version's contents never change; a vendored
+// copy is hashed like the user's code); a file of
 // the standard library by its name, size and modification time; any other
 // file by a hash of its contents, since editors and git can keep sizes and
 // times.
@@ -84,7 +85,10 @@ func (k *keyer) key(p *packages.Package) cache.Key {
 	for _, e := range p.Errors {
 		fmt.Fprintf(h, "error %q %q\n", e.Pos, e.Msg)
 	}
-	immutable := p.Module != nil && !p.Module.Main && p.Module.Replace == nil && p.Module.Version != ""
+	// In the module cache a module's directory is named path@version and
+	// never written to; a vendored copy (vendor/) is not, and may be.
+	immutable := p.Module != nil && !p.Module.Main && p.Module.Replace == nil && p.Module.Version != "" &&
+		strings.HasSuffix(p.Module.Dir, "@"+p.Module.Version)
 	if immutable {
 		fmt.Fprintf(h, "module %s@%s\n", p.Module.Path, p.Module.Version)
 	}
