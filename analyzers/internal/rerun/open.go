@@ -179,7 +179,7 @@ func (e *engine) registeredEntries() []*Entry {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				call, ok := instr.(ssa.CallInstruction)
-				if !ok {
+				if !ok || !registersPages(call.Common()) {
 					continue
 				}
 				for _, arg := range call.Common().Args {
@@ -206,6 +206,22 @@ func (e *engine) registeredEntries() []*Entry {
 		}
 	}
 	return out
+}
+
+// registersPages reports whether a call may hand a page to dash to run on
+// every rerun: dash.Run, (*dash.App).Page, or a function of the app's own
+// (a helper that registers pages). Not dash.OnChange, whose callback runs
+// once per change, nor the other functions of dash.
+func registersPages(c *ssa.CallCommon) bool {
+	fn := c.StaticCallee()
+	if fn == nil {
+		return !c.IsInvoke()
+	}
+	obj := funcObject(fn)
+	if obj == nil || obj.Pkg() == nil || !IsDashPackage(obj.Pkg()) {
+		return true
+	}
+	return obj.Name() == "Run" || obj.Name() == "Page"
 }
 
 // pageOf returns the function or method a value passes on, when it is one

@@ -39,3 +39,9 @@ func main() {
 	_ = dash.Run(overview)
 	_ = dash.Run(page)
 }
+
+// onChange hands a page of web to OnChange: a callback that runs once per
+// change of its widget, not on every rerun.
+func onChange(ui *dash.UI, app *web.App) {
+	ui.Slider("Days", 1, 90, 30, dash.OnChange(app.Sales))
+}
