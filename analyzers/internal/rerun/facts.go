@@ -169,10 +169,14 @@ func (e *engine) fact(fn *ssa.Function) *FuncFact {
 	// A page's open calls: the package that registers it may see the
 	// implementations (open.go).
 	f.Open = s.open
+	// The function values it calls are the caller's: a UI component of
+	// another package (components.Table(ui, "Orders", loadOrders)) runs
+	// loadOrders on every rerun of the page that calls it.
+	f.Params = s.params
 	if HasUIParam(fn.Signature) {
 		return f
 	}
-	f.Query, f.Resource, f.Params, f.Resets, f.UI = s.query, s.resource, s.params, s.resets, s.ui
+	f.Query, f.Resource, f.Resets, f.UI = s.query, s.resource, s.resets, s.ui
 	return f
 }
 

@@ -142,7 +142,7 @@ func (e *engine) calleeFact(fn *ssa.Function) (params []ParamCall, resets []Rese
 	}
 	if e.local(fn) {
 		s := e.summarise(fn)
-		return s.params, s.resets, e.stepOfFunc(fn, s.ui), true
+		return s.params, s.resets, e.stepOfFunc(fn, s.ui || HasUIParam(fn.Signature)), true
 	}
 	if obj == nil {
 		return nil, nil, Step{}, false
@@ -152,7 +152,8 @@ func (e *engine) calleeFact(fn *ssa.Function) (params []ParamCall, resets []Rese
 		return nil, nil, stepOf(obj), false
 	}
 	st = stepOf(obj)
-	st.UI = f.UI
+	// A function that takes the UI draws: never the one to cache.
+	st.UI = f.UI || HasUIParam(fn.Signature)
 	return f.Params, f.Resets, st, true
 }
 

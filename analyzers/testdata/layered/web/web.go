@@ -42,3 +42,15 @@ func Overview(ui *dash.UI, o domain.Orders) {
 }
 
 func total(ctx context.Context, o domain.Orders) int { return Count(ctx, o) }
+
+// Table is a UI component: it runs the loader it is given and shows the
+// rows. What the loader does is the caller's business.
+func Table(ui *dash.UI, title string, load func(context.Context) ([]domain.Order, error)) {
+	rows, err := load(ui.Context())
+	if err != nil {
+		ui.Error(err.Error())
+		return
+	}
+	ui.Subheader(title)
+	ui.Table(rows)
+}

@@ -1,6 +1,6 @@
 // Command prod wires the PostgreSQL store in: here every implementation
 // of domain.Orders that can be seen queries, so the pages registered here
-// query on every rerun.
+// query on every rerun. It also hands a loader to a UI component of web.
 package main
 
 import (
@@ -44,4 +44,20 @@ func main() {
 // change of its widget, not on every rerun.
 func onChange(ui *dash.UI, app *web.App) {
 	ui.Slider("Days", 1, 90, 30, dash.OnChange(app.Sales))
+}
+
+var pool *pgxpool.Pool
+
+func loadOrders(ctx context.Context) ([]domain.Order, error) {
+	rows, err := pool.Query(ctx, "SELECT id, amount FROM orders")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return nil, rows.Err()
+}
+
+// ordersPage hands a loader to a component of web, which runs it.
+func ordersPage(ui *dash.UI) {
+	web.Table(ui, "Orders", loadOrders) // want `ordersPage → web.Table → loadOrders → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap loadOrders in dash.CacheData`
 }
