@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -236,7 +237,7 @@ func loadErrors(roots []*packages.Package, src *source.Files) []report.Error {
 	var out []report.Error
 	seen := map[string]bool{}
 	packages.Visit(roots, nil, func(p *packages.Package) {
-		importFailed := slices.ContainsFunc(mapValues(p.Imports), func(imp *packages.Package) bool { return imp.IllTyped })
+		importFailed := slices.ContainsFunc(slices.Collect(maps.Values(p.Imports)), func(imp *packages.Package) bool { return imp.IllTyped })
 		for _, e := range p.Errors {
 			if importFailed && strings.Contains(e.Msg, "could not import") {
 				continue
@@ -254,14 +255,6 @@ func loadErrors(roots []*packages.Package, src *source.Files) []report.Error {
 			out = append(out, re)
 		}
 	})
-	return out
-}
-
-func mapValues[K comparable, V any](m map[K]V) []V {
-	out := make([]V, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
 	return out
 }
 
