@@ -1,6 +1,7 @@
 package rerun
 
 import (
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -169,38 +170,61 @@ func (e *engine) lookupIface(oc OpenCall) (*types.Named, *types.Func) {
 }
 
 // registeredEntries returns, as entries of this package, the pages of
-// other packages that this one hands to dash (or to anything: a function
-// taking the UI is only ever called by dash) and whose open calls it can
-// resolve. Each is reported where it is handed over: the implementations
+// other packages that this one registers and whose open calls it can
+// resolve. Each is reported where it is registered: the implementations
 // that make it reach a sink are wired in here.
+//
+// A page is registered when it is handed to dash or to a function of the
+// app (a function taking the UI is only ever called by dash), or when it
+// is stored in a table (a slice, map, struct or variable) from which the
+// app registers its pages in a loop: a page nobody meant to run is not
+// kept in one. The first form is reported per call; the second once per
+// page, at its first place in a table.
 func (e *engine) registeredEntries() []*Entry {
 	var out []*Entry
+	stored := map[*types.Func]bool{}
+	add := func(fn *ssa.Function, v ssa.Value, pos token.Pos, instr ssa.Instruction) bool {
+		obj := pageOf(v)
+		if obj == nil || obj.Pkg() == e.pkg || IsDashPackage(obj.Pkg()) {
+			return false
+		}
+		var f FuncFact
+		if !e.pass.ImportObjectFact(obj, &f) || len(f.Open) == 0 {
+			return false
+		}
+		q, r := e.resolveOpen(f.Open)
+		if q == nil && r == nil {
+			return false
+		}
+		p, end := e.span(pos, instr)
+		out = append(out, &Entry{
+			Name:  stepOf(obj).Format(e.pkg),
+			Fn:    fn,
+			Sites: []*Site{{Pos: p, End: end, Query: q, Resource: r}},
+		})
+		return true
+	}
 	for _, fn := range e.funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
-				call, ok := instr.(ssa.CallInstruction)
-				if !ok || !registersPages(call.Common()) {
+				var v ssa.Value
+				switch instr := instr.(type) {
+				case ssa.CallInstruction:
+					if registersPages(instr.Common()) {
+						for _, arg := range instr.Common().Args {
+							add(fn, arg, instr.Common().Pos(), instr)
+						}
+					}
+					continue
+				case *ssa.Store:
+					v = instr.Val
+				case *ssa.MapUpdate:
+					v = instr.Value
+				default:
 					continue
 				}
-				for _, arg := range call.Common().Args {
-					obj := pageOf(arg)
-					if obj == nil || obj.Pkg() == e.pkg || IsDashPackage(obj.Pkg()) {
-						continue
-					}
-					var f FuncFact
-					if !e.pass.ImportObjectFact(obj, &f) || len(f.Open) == 0 {
-						continue
-					}
-					q, r := e.resolveOpen(f.Open)
-					if q == nil && r == nil {
-						continue
-					}
-					pos, end := e.span(call.Common().Pos(), call)
-					out = append(out, &Entry{
-						Name:  stepOf(obj).Format(e.pkg),
-						Fn:    fn,
-						Sites: []*Site{{Pos: pos, End: end, Query: q, Resource: r}},
-					})
+				if obj := pageOf(v); obj != nil && !stored[obj] {
+					stored[obj] = add(fn, v, instr.Pos(), instr)
 				}
 			}
 		}

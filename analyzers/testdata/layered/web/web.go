@@ -54,3 +54,22 @@ func Table(ui *dash.UI, title string, load func(context.Context) ([]domain.Order
 	ui.Subheader(title)
 	ui.Table(rows)
 }
+
+// Store is the store of the pages below; main sets it.
+var Store domain.Orders
+
+// Ledger lists the latest orders of Store on every rerun. main keeps it
+// in a table of pages rather than naming it in a call.
+func Ledger(ui *dash.UI) {
+	orders, _ := Store.Recent(ui.Context(), 50)
+	ui.Table(orders)
+}
+
+// Latest shows the newest order, from a map of pages.
+func Latest(ui *dash.UI) {
+	orders, _ := Store.Recent(ui.Context(), 1)
+	ui.Table(orders)
+}
+
+// Help queries nothing.
+func Help(ui *dash.UI) { ui.Markdown("Pick a page.") }

@@ -27,4 +27,12 @@ func main() {
 	app := &web.App{Orders: store}
 	_ = dash.Run(app.Sales)
 	_ = dash.Run(func(ui *dash.UI) { web.Overview(ui, store) })
+
+	// A table of pages: the in-memory store is visible here too.
+	web.Store = store
+	a := dash.NewApp()
+	for path, render := range map[string]func(*dash.UI){"/ledger": web.Ledger} {
+		a.Page(path, "Ledger", render)
+	}
+	_ = a.Run()
 }

@@ -38,6 +38,31 @@ func main() {
 	_ = dash.Run(app.Refresh)
 	_ = dash.Run(overview)
 	_ = dash.Run(page)
+
+	web.Store = store
+	a := dash.NewApp()
+	for _, p := range pages {
+		a.Page(p.path, p.title, p.render)
+	}
+	for name, render := range menu {
+		a.Page("/"+name, name, render)
+	}
+	_ = a.Run()
+}
+
+// pages is a table of pages, registered in a loop by main: the pages are
+// named where they are stored, not in a call.
+var pages = []struct {
+	path, title string
+	render      func(*dash.UI)
+}{
+	{"/ledger", "Ledger", web.Ledger}, // want `web.Ledger → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap \(\*pgstore.Store\).Recent in dash.CacheData`
+	{"/help", "Help", web.Help},
+	{"/ledger2", "Ledger again", web.Ledger}, // reported once, where first stored
+}
+
+var menu = map[string]func(*dash.UI){
+	"latest": web.Latest, // want `web.Latest → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap \(\*pgstore.Store\).Recent in dash.CacheData`
 }
 
 // onChange hands a page of web to OnChange: a callback that runs once per
