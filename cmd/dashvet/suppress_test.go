@@ -22,7 +22,7 @@ func TestSuppression(t *testing.T) {
 		if tool == "dashvet" {
 			out = dashvet(t, dir, "-color=never", "./suppressed").stdout
 		} else {
-			out = run(t, dir, nil, "go", "vet", "-vettool="+dashvetBin, "./suppressed").stderr
+			out = goVet(t, dir, "-vettool="+dashvetBin, "./suppressed").stderr
 		}
 		lines := map[int]string{}
 		for line := range strings.Lines(out) {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -39,12 +40,19 @@ func TestSameVetx(t *testing.T) {
 	// every vetx the fast path writes has the same shape, and a dash app's
 	// 300 dependencies would take a minute of unitchecker runs to say the
 	// same.
-	cmd := exec.Command("go", "vet", "-work", "-json", "-vettool="+dashvetBin, nonce, "github.com/BurntSushi/toml")
+	args := []string{"vet", "-work", "-json", "-vettool=" + dashvetBin, nonce, "github.com/BurntSushi/toml"}
+	if raceBuild {
+		args = slices.Insert(args, 1, "-race")
+	}
+	vetMu.Lock()
+	cmd := exec.Command("go", args...)
 	cmd.Dir = repoRoot
 	cmd.Env = append(os.Environ(), "DASHVET_VETFAST=0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	err := cmd.Run()
+	vetMu.Unlock()
+	if err != nil {
 		t.Fatalf("go vet: %v\n%s", err, stderr.String())
 	}
 	m := regexp.MustCompile(`(?m)^WORK=(.+)$`).FindStringSubmatch(stderr.String())

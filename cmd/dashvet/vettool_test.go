@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -55,7 +56,7 @@ func eachVetDiag(t *testing.T, out string, f func(analyzer string, d vetDiag)) {
 func TestVetToolJSON(t *testing.T) {
 	t.Parallel()
 	dir := newModule(t)
-	r := run(t, dir, nil, "go", "vet", "-vettool="+dashvetBin, "-json", "./...")
+	r := goVet(t, dir, "-vettool="+dashvetBin, "-json", "./...")
 	if r.code != 0 { // with -json, vet reports findings as data, not failure
 		t.Fatalf("go vet -json: exit %d\n%s", r.code, r.stderr)
 	}
@@ -80,7 +81,7 @@ func TestVetToolJSON(t *testing.T) {
 func TestVetToolText(t *testing.T) {
 	t.Parallel()
 	dir := newModule(t)
-	r := run(t, dir, nil, "go", "vet", "-vettool="+dashvetBin, "./...")
+	r := goVet(t, dir, "-vettool="+dashvetBin, "./...")
 	if r.code != 1 {
 		t.Fatalf("go vet with findings: exit %d, want 1\n%s", r.code, r.stderr)
 	}
@@ -113,7 +114,7 @@ func TestVetToolAnalyzerFlags(t *testing.T) {
 	t.Parallel()
 	dir := newModule(t)
 	// Like vet: naming analyzers runs only those.
-	r := run(t, dir, nil, "go", "vet", "-vettool="+dashvetBin, "-stateinit", "-json", "./...")
+	r := goVet(t, dir, "-vettool="+dashvetBin, "-stateinit", "-json", "./...")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -128,7 +129,7 @@ func TestVetToolFixDiff(t *testing.T) {
 	appFile := filepath.Join(dir, "app", "app.go")
 	before := readFile(t, appFile)
 
-	r := run(t, dir, nil, "go", "vet", "-vettool="+dashvetBin, "-fix", "-diff", "./app")
+	r := goVet(t, dir, "-vettool="+dashvetBin, "-fix", "-diff", "./app")
 	if !strings.Contains(r.stdout, `-	ui.State().Set("count", 0)`) || !strings.Contains(r.stdout, `+	ui.State().SetDefault("count", 0)`) {
 		t.Errorf("go vet -fix -diff: want the SetDefault fix as a diff, got exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -136,7 +137,7 @@ func TestVetToolFixDiff(t *testing.T) {
 		t.Errorf("go vet -fix -diff changed %s", appFile)
 	}
 
-	r = run(t, dir, nil, "go", "vet", "-vettool="+dashvetBin, "-fix", "./app")
+	r = goVet(t, dir, "-vettool="+dashvetBin, "-fix", "./app")
 	if r.code != 0 {
 		t.Fatalf("go vet -fix: exit %d\n%s", r.code, r.stderr)
 	}
@@ -144,6 +145,25 @@ func TestVetToolFixDiff(t *testing.T) {
 	if !strings.Contains(after, `ui.State().SetDefault("count", 0)`) || strings.Contains(after, `ui.State().Set("count", 0)`) {
 		t.Errorf("go vet -fix did not apply the SetDefault fix:\n%s", after)
 	}
+}
+
+// vetMu lets one go vet run at a time. Run side by side, each would
+// compile and vet the same dependencies, which the build cache shares
+// only once one of them has finished: on a fresh machine, four times the
+// work of one.
+var vetMu sync.Mutex
+
+// goVet runs go vet in dir with the given arguments (dashvet as its
+// vettool among them), built like the test binary (with -race or not).
+func goVet(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	vetMu.Lock()
+	defer vetMu.Unlock()
+	pre := []string{"vet"}
+	if raceBuild {
+		pre = append(pre, "-race")
+	}
+	return run(t, dir, nil, "go", append(pre, args...)...)
 }
 
 func readFile(t *testing.T, name string) string {
