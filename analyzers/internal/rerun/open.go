@@ -178,14 +178,15 @@ func (e *engine) lookupIface(oc OpenCall) (*types.Named, *types.Func) {
 // app (a function taking the UI is only ever called by dash), or when it
 // is stored in a table (a slice, map, struct or variable) from which the
 // app registers its pages in a loop: a page nobody meant to run is not
-// kept in one. The first form is reported per call; the second once per
-// page, at its first place in a table.
+// kept in one. A page object (a value of another package's type kept as
+// an interface, whose methods taking the UI are its pages) counts the same
+// way. The first form is reported per call; the second once per page, at
+// its first place in a table.
 func (e *engine) registeredEntries() []*Entry {
 	var out []*Entry
 	stored := map[*types.Func]bool{}
-	add := func(fn *ssa.Function, v ssa.Value, pos token.Pos, instr ssa.Instruction) bool {
-		obj := pageOf(v)
-		if obj == nil || obj.Pkg() == e.pkg || IsDashPackage(obj.Pkg()) {
+	add := func(fn *ssa.Function, obj *types.Func, pos token.Pos, instr ssa.Instruction) bool {
+		if obj.Pkg() == nil || obj.Pkg() == e.pkg || IsDashPackage(obj.Pkg()) {
 			return false
 		}
 		var f FuncFact
@@ -212,7 +213,9 @@ func (e *engine) registeredEntries() []*Entry {
 				case ssa.CallInstruction:
 					if registersPages(instr.Common()) {
 						for _, arg := range instr.Common().Args {
-							add(fn, arg, instr.Common().Pos(), instr)
+							for _, obj := range pagesOf(arg) {
+								add(fn, obj, instr.Common().Pos(), instr)
+							}
 						}
 					}
 					continue
@@ -223,10 +226,38 @@ func (e *engine) registeredEntries() []*Entry {
 				default:
 					continue
 				}
-				if obj := pageOf(v); obj != nil && !stored[obj] {
-					stored[obj] = add(fn, v, instr.Pos(), instr)
+				for _, obj := range pagesOf(v) {
+					if !stored[obj] {
+						stored[obj] = add(fn, obj, instr.Pos(), instr)
+					}
 				}
 			}
+		}
+	}
+	return out
+}
+
+// pagesOf returns the pages a value passes on: the function or method
+// value itself when it takes the UI, or, for a value of another type put
+// in an interface (a page object, &web.Sales{Store: s} kept as a
+// Page), its methods that take the UI.
+func pagesOf(v ssa.Value) []*types.Func {
+	if obj := pageOf(v); obj != nil {
+		return []*types.Func{obj}
+	}
+	mi, ok := v.(*ssa.MakeInterface)
+	if !ok {
+		return nil
+	}
+	var out []*types.Func
+	mset := types.NewMethodSet(mi.X.Type())
+	for i := range mset.Len() {
+		m, ok := mset.At(i).Obj().(*types.Func)
+		if !ok {
+			continue
+		}
+		if sig, ok := m.Type().(*types.Signature); ok && HasUIParam(sig) {
+			out = append(out, m.Origin())
 		}
 	}
 	return out

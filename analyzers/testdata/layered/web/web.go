@@ -73,3 +73,14 @@ func Latest(ui *dash.UI) {
 
 // Help queries nothing.
 func Help(ui *dash.UI) { ui.Markdown("Pick a page.") }
+
+// SalesPage is a page object: main keeps it as one of its Pages.
+type SalesPage struct{ Store domain.Orders }
+
+func (p *SalesPage) Path() string { return "/sales" }
+
+// Render queries the store on every rerun.
+func (p *SalesPage) Render(ui *dash.UI) {
+	orders, _ := p.Store.Recent(ui.Context(), 20)
+	ui.Table(orders)
+}

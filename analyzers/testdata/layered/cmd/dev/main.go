@@ -34,5 +34,7 @@ func main() {
 	for path, render := range map[string]func(*dash.UI){"/ledger": web.Ledger} {
 		a.Page(path, "Ledger", render)
 	}
+	var page interface{ Render(*dash.UI) } = &web.SalesPage{Store: store}
+	a.Page("/sales", "Sales", page.Render)
 	_ = a.Run()
 }

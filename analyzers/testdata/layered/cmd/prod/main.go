@@ -47,7 +47,19 @@ func main() {
 	for name, render := range menu {
 		a.Page("/"+name, name, render)
 	}
+	objs := []Page{
+		&web.SalesPage{Store: store}, // want `\(\*web.SalesPage\).Render → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap \(\*pgstore.Store\).Recent in dash.CacheData`
+	}
+	for _, p := range objs {
+		a.Page(p.Path(), "Sales", p.Render)
+	}
 	_ = a.Run()
+}
+
+// Page is what main registers: web's page objects implement it.
+type Page interface {
+	Path() string
+	Render(ui *dash.UI)
 }
 
 // pages is a table of pages, registered in a loop by main: the pages are
