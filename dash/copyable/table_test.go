@@ -1,7 +1,9 @@
 package copyable_test
 
 import (
+	"fmt"
 	"go/types"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -13,19 +15,32 @@ import (
 const typetablePath = "github.com/dashvet/dashvet/dash/copyable/internal/typetable"
 
 // loadTypetable type-checks the table package from source, as the analyzer
-// sees packages.
+// sees packages, once per test binary. Its dependencies come from export
+// data, which go list compiles: with the test binary's -race, so that they
+// are the packages the test build compiled already, not compiled again.
 func loadTypetable(t *testing.T) *types.Package {
 	t.Helper()
+	pkg, err := loadedTypetable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkg
+}
+
+var loadedTypetable = sync.OnceValues(func() (*types.Package, error) {
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo}
+	if raceBuild {
+		cfg.BuildFlags = []string{"-race"}
+	}
 	pkgs, err := packages.Load(cfg, typetablePath)
 	if err != nil {
-		t.Fatalf("loading %s: %v", typetablePath, err)
+		return nil, fmt.Errorf("loading %s: %w", typetablePath, err)
 	}
 	if len(pkgs) != 1 || len(pkgs[0].Errors) > 0 {
-		t.Fatalf("loading %s: %v", typetablePath, pkgs[0].Errors)
+		return nil, fmt.Errorf("loading %s: %v", typetablePath, pkgs[0].Errors)
 	}
-	return pkgs[0].Types
-}
+	return pkgs[0].Types, nil
+})
 
 func checkVerdict(t *testing.T, face string, c typetable.Case, p *copyable.Problem) {
 	t.Helper()
