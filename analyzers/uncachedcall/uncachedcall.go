@@ -48,6 +48,9 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 		return "move it into a loading function wrapped in dash.CacheData"
 	case i == len(c.Steps)-1:
 		return "move the " + c.Kind.Noun() + " out of " + c.Steps[i-1].Format(res.Pkg) + " into a loading function wrapped in dash.CacheData"
+	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Runs:
+		// A function literal handed to a helper that runs it.
+		return "wrap the function literal given to " + c.Steps[i-1].Format(res.Pkg) + " in dash.CacheData"
 	case !c.Steps[i].Nameable(res.Pkg):
 		// An unexported function of another package: the first function
 		// after it that can be named, if any, else the call itself.

@@ -26,7 +26,7 @@ type engine struct {
 	stores    *storeIndex        // built on first need
 	impls     *implIndex         // built on first need
 	exprs     map[token.Pos]ast.Expr
-	names     map[*ast.FuncLit]string
+	names     map[*ast.FuncLit]litName
 	visible   map[string]*types.Package // this package and all it imports, by path; built on first need
 }
 

@@ -20,6 +20,14 @@ type Step struct {
 	// *dash.UI): caching it would cache the drawing, so the advice names
 	// what to move out of it instead.
 	UI bool
+	// Runs is true for a function that reaches the rest of the chain only
+	// by running a function value its caller handed it (lib.Retry(ctx, 3,
+	// load), a worker pool): it cannot be cached (a function is no cache
+	// key), the function value it runs can.
+	Runs bool
+	// Anon is true for a function literal that no variable names: the
+	// advice describes it instead of naming it.
+	Anon bool
 }
 
 func stepOf(fn *types.Func) Step {
@@ -92,14 +100,15 @@ func (c *Chain) prepend(s Step) *Chain {
 
 // Cacheable returns the index of the step to cache: the first one after
 // the last step that draws UI (caching a function that draws would cache
-// the drawing). It is len(c.Steps)-1, the catalogued call itself, when the
+// the drawing) or runs a function value it was handed (the value is what
+// to cache). It is len(c.Steps)-1, the catalogued call itself, when the
 // call is made directly in the entry or in a function that draws: then the
 // call is what must move.
 func (c *Chain) Cacheable() int {
 	last := len(c.Steps) - 1
 	first := 0
 	for i, s := range c.Steps[:last] {
-		if s.UI {
+		if s.UI || s.Runs {
 			first = i + 1
 		}
 	}

@@ -244,8 +244,15 @@ func (e *engine) exprAt(pos token.Pos) ast.Expr {
 // literalNames names every function literal of the package after the
 // variable it is assigned to, or else after its enclosing function, as
 // the runtime does: app.func2.
-func (e *engine) literalNames() map[*ast.FuncLit]string {
-	names := map[*ast.FuncLit]string{}
+// litName is how a chain names a function literal: after the variable it
+// is assigned to, or, anonymous, after its enclosing function (Q.func1).
+type litName struct {
+	name string
+	anon bool
+}
+
+func (e *engine) literalNames() map[*ast.FuncLit]litName {
+	names := map[*ast.FuncLit]litName{}
 	for _, f := range e.pass.Files {
 		var decl *ast.FuncDecl
 		n := 0
@@ -263,31 +270,31 @@ func (e *engine) literalNames() map[*ast.FuncLit]string {
 	return names
 }
 
-func (e *engine) litName(lit *ast.FuncLit, stack []ast.Node, decl *ast.FuncDecl, n int) string {
+func (e *engine) litName(lit *ast.FuncLit, stack []ast.Node, decl *ast.FuncDecl, n int) litName {
 	if len(stack) > 0 {
 		switch p := stack[len(stack)-1].(type) {
 		case *ast.AssignStmt:
 			for i, r := range p.Rhs {
 				if r == lit && i < len(p.Lhs) {
 					if id, ok := p.Lhs[i].(*ast.Ident); ok && id.Name != "_" {
-						return id.Name
+						return litName{name: id.Name}
 					}
 				}
 			}
 		case *ast.ValueSpec:
 			for i, v := range p.Values {
 				if v == lit && i < len(p.Names) && p.Names[i].Name != "_" {
-					return p.Names[i].Name
+					return litName{name: p.Names[i].Name}
 				}
 			}
 		}
 	}
 	if decl != nil && decl.Pos() <= lit.Pos() && lit.End() <= decl.End() {
 		if fn, ok := e.pass.TypesInfo.Defs[decl.Name].(*types.Func); ok {
-			return fmt.Sprintf("%s.func%d", stepOf(fn).Format(e.pkg), n)
+			return litName{name: fmt.Sprintf("%s.func%d", stepOf(fn).Format(e.pkg), n), anon: true}
 		}
 	}
-	return fmt.Sprintf("func%d", n)
+	return litName{name: fmt.Sprintf("func%d", n), anon: true}
 }
 
 // stepOfFunc is the chain step of a function of the package, literals
@@ -302,8 +309,8 @@ func (e *engine) stepOfFunc(fn *ssa.Function, ui bool) Step {
 			if e.names == nil {
 				e.names = e.literalNames()
 			}
-			if n := e.names[lit]; n != "" {
-				st.Name = n
+			if n := e.names[lit]; n.name != "" {
+				st.Name, st.Anon = n.name, n.anon
 			}
 		}
 	}

@@ -176,6 +176,17 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 		if _, builtin := c.Value.(*ssa.Builtin); builtin {
 			return nil, nil
 		}
+		// A parameter of the function making the call (or an element of
+		// one) runs what each caller hands it: noteParamCalls records it,
+		// and argReach judges it at each call site. Resolving it here, to
+		// everything the package's own call sites pass, would charge one
+		// caller's query to another (lib.Retry(ctx, 3, pure) reported for
+		// what lib passes it elsewhere).
+		if fn := c.Value.Parent(); fn != nil {
+			if i, _ := paramOf(fn, c.Value); i >= 0 {
+				break
+			}
+		}
 		// A function value: every target it may hold is a callee, and
 		// any of them reaching a sink is a per-rerun sink.
 		if fns, ok := e.funcTargets(c.Value); ok {
@@ -214,9 +225,16 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 				if p.Index >= len(c.Args) {
 					continue
 				}
+				runner := st
+				runner.Runs = true
+				via := make([]Step, len(p.Via))
+				for i, v := range p.Via {
+					v.Runs = true
+					via[i] = v
+				}
 				for _, f := range e.argTargets(c.Args[p.Index], p.Elem) {
 					fq, fr := e.reachFunc(f, true)
-					note(prependAll(fq, st, p.Via), prependAll(fr, st, p.Via))
+					note(prependAll(fq, runner, via), prependAll(fr, runner, via))
 				}
 			}
 			return b.q, b.r
