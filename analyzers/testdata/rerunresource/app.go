@@ -111,3 +111,17 @@ func (p panel) status(dsn string) {
 func drawing(ui *dash.UI) {
 	panel{ui}.status("postgres://db/sales") // want `^drawing → panel.status → sql.Open: opens a new connection pool on every rerun; move it out of panel.status into dash.CacheSingleton \(or dash.CacheResource, per key\)$`
 }
+
+// A helper that runs the function it is handed: what to cache is the
+// pool the literal opens, not the helper.
+func withRetry(ctx context.Context, f func(context.Context) error) error { return f(ctx) }
+
+func retried(ui *dash.UI) {
+	_ = withRetry(ui.Context(), func(ctx context.Context) error { // want `^retried → withRetry → retried.func1 → sql.Open: opens a new connection pool on every rerun; create it once with dash.CacheSingleton \(or dash.CacheResource, per key\) instead of in the function literal given to withRetry$`
+		db, err := sql.Open("postgres", "postgres://db/sales")
+		if err != nil {
+			return err
+		}
+		return db.PingContext(ctx)
+	})
+}
