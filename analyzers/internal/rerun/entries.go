@@ -241,9 +241,6 @@ func (e *engine) exprAt(pos token.Pos) ast.Expr {
 	return e.exprs[pos]
 }
 
-// literalNames names every function literal of the package after the
-// variable it is assigned to, or else after its enclosing function, as
-// the runtime does: app.func2.
 // litName is how a chain names a function literal: after the variable it
 // is assigned to, or, anonymous, after its enclosing function (Q.func1).
 type litName struct {
@@ -251,6 +248,9 @@ type litName struct {
 	anon bool
 }
 
+// literalNames names every function literal of the package after the
+// variable it is assigned to, or else after its enclosing function, as
+// the runtime does: app.func2.
 func (e *engine) literalNames() map[*ast.FuncLit]litName {
 	names := map[*ast.FuncLit]litName{}
 	for _, f := range e.pass.Files {
