@@ -162,7 +162,7 @@ func (m *memTypes) Put(p *packages.Package, data []byte) {
 func TestTypesCache(t *testing.T) {
 	types := &memTypes{data: map[string][]byte{}}
 	describe := func() (string, int) {
-		g, err := List(context.Background(), &Config{Dir: ".", Patterns: []string{"net/http/httptest"}, Types: types,
+		g, err := List(context.Background(), &Config{Dir: ".", Patterns: []string{"encoding/csv"}, Types: types,
 			MayExportFacts: func(string, bool, []string, func(string) bool) bool { return false }})
 		if err != nil {
 			t.Fatal(err)
@@ -186,14 +186,14 @@ func TestTypesCache(t *testing.T) {
 			fmt.Fprintf(&b, "%s\n", scope.Lookup(name))
 		}
 		// The root's body was checked against the dependencies' types:
-		// a method call on a net/http type resolves.
+		// a method call on a bufio type resolves.
 		var sels []string
 		for _, sel := range root.TypesInfo.Selections {
 			sels = append(sels, sel.String())
 		}
 		slices.Sort(sels)
-		if len(sels) == 0 {
-			t.Fatal("no selections recorded in the root")
+		if !slices.ContainsFunc(sels, func(s string) bool { return strings.Contains(s, "(*bufio.Reader)") }) {
+			t.Fatalf("no method of bufio.Reader selected in the root; selections:\n%s", strings.Join(sels, "\n"))
 		}
 		return b.String() + strings.Join(sels, "\n"), deps
 	}
