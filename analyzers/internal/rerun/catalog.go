@@ -47,6 +47,20 @@ func (k Kind) Describe() string {
 	return "runs on every rerun"
 }
 
+// Describe is the part of a finding's message that says what happens, and
+// how often.
+func (c *Chain) Describe() string {
+	if c.Session {
+		switch c.Kind {
+		case KindPool:
+			return "opens a new connection pool for every session, kept in its state"
+		case KindClient:
+			return "creates a new client, with its own connections, for every session, kept in its state"
+		}
+	}
+	return c.Kind.Describe()
+}
+
 // Noun names what a sink of kind k does, for advice: "move the query out
 // of panel".
 func (k Kind) Noun() string {

@@ -85,6 +85,21 @@ func (s Step) Format(from *types.Package) string {
 type Chain struct {
 	Steps []Step
 	Kind  Kind
+	// Session is true for a resource constructed once per session (behind
+	// a session guard, kept in its state) rather than on every rerun.
+	Session bool
+}
+
+// perSession returns c as made behind a session guard: a resource chain
+// marked Session, nothing for a sink (a query once per session is not a
+// per-rerun query) or a cache (a cache per session is a design choice).
+func (c *Chain) perSession() *Chain {
+	if c == nil || !c.Kind.IsResource() || c.Kind == KindCache {
+		return nil
+	}
+	d := *c
+	d.Session = true
+	return &d
 }
 
 // prepend returns a new chain with s in front.
@@ -95,7 +110,7 @@ func (c *Chain) prepend(s Step) *Chain {
 	steps := make([]Step, 0, len(c.Steps)+1)
 	steps = append(steps, s)
 	steps = append(steps, c.Steps...)
-	return &Chain{Steps: steps, Kind: c.Kind}
+	return &Chain{Steps: steps, Kind: c.Kind, Session: c.Session}
 }
 
 // Cacheable returns the index of the step to cache: the first one after
@@ -143,13 +158,17 @@ func (c *Chain) Format(from *types.Package) string {
 }
 
 // shorter reports whether a should replace b as the chain to report: the
-// shortest chain explains the problem best, and a sink beats a file read.
+// shortest chain explains the problem best, a sink beats a file read, and
+// a resource made on every rerun one made once per session.
 func shorter(a, b *Chain) bool {
 	if a == nil {
 		return false
 	}
 	if b == nil {
 		return true
+	}
+	if a.Session != b.Session { // every rerun is worse than every session
+		return b.Session
 	}
 	if (a.Kind == KindFile) != (b.Kind == KindFile) {
 		return b.Kind == KindFile

@@ -31,12 +31,16 @@
 // Code that runs only when a trigger widget (Button, SubmitButton,
 // DownloadButton) returned true is trigger-guarded: it runs once per click,
 // not on every rerun. Code under a Checkbox, Toggle or Selectbox is not
-// guarded, since those keep their value across reruns.
+// guarded, since those keep their value across reruns. Code behind the
+// "missing" branch of a presence test of a state key that sets the key
+// is session-guarded: it runs once per session (a memo in the state), so
+// its queries are not per-rerun queries and its pools are per-session
+// pools.
 //
 // # Cost
 //
-// The engine works on the syntax tree and type information the driver
-// already built; it builds no SSA. Packages that neither import dash nor
+// The engine builds SSA (without the buildssa pass) only for the packages
+// that pass the relevance test below. Packages that neither import dash nor
 // import a database, HTTP, RPC or pool package or a package holding
 // functions that reach one return at once (importing os alone does not
 // count: nearly every package does, so file reads are found only in the

@@ -151,18 +151,30 @@ func (e *engine) givenToTrigger(opt ssa.Value) bool {
 
 // walkEntry collects the sites and resets on the rerun path of ent.
 func (e *engine) walkEntry(ent *Entry) {
-	// Per function: walked unguarded (false) beats walked only under a
-	// trigger (true), which is walked again should an unguarded call come.
-	visited := map[*ssa.Function]bool{}
-	var walk func(fn *ssa.Function, trig bool)
-	walk = func(fn *ssa.Function, trig bool) {
-		if was, ok := visited[fn]; ok && (!was || trig) {
+	// How often code runs, most often first: a function walked at one
+	// level is walked again only should a call at a more frequent level
+	// come.
+	const (
+		everyRerun = iota
+		perSession
+		perClick
+	)
+	visited := map[*ssa.Function]int{}
+	var walk func(fn *ssa.Function, level int)
+	walk = func(fn *ssa.Function, level int) {
+		if was, ok := visited[fn]; ok && was <= level {
 			return
 		}
-		visited[fn] = trig
+		visited[fn] = level
 		g := e.guardsOf(fn)
 		for _, b := range fn.Blocks {
-			guarded := trig || g.guarded(b)
+			lvl := level
+			switch {
+			case lvl == perClick || g.guarded(b):
+				lvl = perClick
+			case g.perSession(b):
+				lvl = perSession
+			}
 			for _, instr := range b.Instrs {
 				switch in := instr.(type) {
 				case ssa.CallInstruction:
@@ -175,24 +187,31 @@ func (e *engine) walkEntry(ent *Entry) {
 						}
 						return false
 					})
+					if lvl == perSession {
+						q, r = nil, r.perSession()
+					}
 					if q != nil || r != nil {
 						pos, end := e.span(c.Pos(), in)
-						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: guarded, Query: q, Resource: r})
+						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: lvl == perClick, Query: q, Resource: r})
 					}
-					e.entryResets(ent, fn, in, guarded)
+					e.entryResets(ent, fn, in, lvl == perClick)
 					for _, lit := range inline {
-						walk(lit, guarded)
+						walk(lit, lvl)
 					}
 				case *ssa.Alloc:
-					if r := e.literalResource(in); r != nil {
+					r := e.literalResource(in)
+					if lvl == perSession {
+						r = r.perSession()
+					}
+					if r != nil {
 						pos, end := e.span(in.Pos(), in)
-						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: guarded, Resource: r})
+						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: lvl == perClick, Resource: r})
 					}
 				}
 			}
 		}
 	}
-	walk(ent.Fn, false)
+	walk(ent.Fn, everyRerun)
 }
 
 // nestedIn reports whether f is a function literal nested in entry and

@@ -18,12 +18,29 @@ import (
 // loops; and helpers that return a trigger's result (func confirmed(ui
 // *dash.UI) bool), through their summaries and facts.
 
-// guardSet holds, per block of a function, whether it is reachable
-// without a trigger.
-type guardSet struct{ reached []bool }
+//
+// Code is session-guarded when it is reached only through the "absent"
+// edge of a presence test of a state key that the code behind the edge
+// sets: "if !st.Has(k) { v := load(); st.Set(k, v) }", or the early
+// return of "if v, ok := dash.Value[T](st, k); ok { return v }" before
+// the Set. It runs once per session, the state being its memo: a query
+// there is no per-rerun query, while a pool made there is one pool per
+// session.
 
+// guardSet holds, per block of a function, whether it is reachable
+// without a trigger, and whether it is reachable without a trigger or a
+// session guard.
+type guardSet struct{ reached, everyRerun []bool }
+
+// guarded reports whether b runs only after a trigger fired.
 func (g *guardSet) guarded(b *ssa.BasicBlock) bool {
 	return b.Index < len(g.reached) && !g.reached[b.Index]
+}
+
+// perSession reports whether b runs once per session (and not only after
+// a trigger).
+func (g *guardSet) perSession(b *ssa.BasicBlock) bool {
+	return b.Index < len(g.everyRerun) && g.reached[b.Index] && !g.everyRerun[b.Index]
 }
 
 func (e *engine) guardsOf(fn *ssa.Function) *guardSet {
@@ -34,8 +51,63 @@ func (e *engine) guardsOf(fn *ssa.Function) *guardSet {
 	e.guards[fn] = g // a recursive question meanwhile sees nothing guarded
 	if len(fn.Blocks) > 0 {
 		g.reached = e.reachable(fn, e.triggerEdge)
+		g.everyRerun = g.reached
+		if e.hasSessionEdge(fn) {
+			g.everyRerun = e.reachable(fn, func(b *ssa.BasicBlock, succ int) bool {
+				return e.triggerEdge(b, succ) || e.sessionEdge(fn, b, succ)
+			})
+		}
 	}
 	return g
+}
+
+// hasSessionEdge reports whether any branch of fn is a session guard.
+func (e *engine) hasSessionEdge(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for i := range b.Succs {
+			if e.sessionEdge(fn, b, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sessionEdge reports whether successor succ of block b is the "absent"
+// edge of a presence test of a state key, and the code reached only
+// through it sets that key (without the Set, the test would fail on
+// every rerun and guard nothing).
+func (e *engine) sessionEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
+	if len(b.Instrs) == 0 || len(b.Succs) != 2 || b.Succs[0] == b.Succs[1] {
+		return false
+	}
+	ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+	if !ok {
+		return false
+	}
+	key, absent, ok := e.presenceTest(ifi.Cond)
+	if !ok || absent != succ {
+		return false
+	}
+	behind := e.reachable(fn, func(x *ssa.BasicBlock, i int) bool { return x == b && i == succ })
+	for _, blk := range fn.Blocks {
+		if behind[blk.Index] {
+			continue
+		}
+		for _, instr := range blk.Instrs {
+			if c, ok := instr.(*ssa.Call); ok && setsKey(c, key) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// setsKey reports whether c is (*dash.State).Set or SetDefault of key.
+func setsKey(c *ssa.Call, key ssa.Value) bool {
+	obj := staticObj(c)
+	return (DashFunc(obj, "State", "Set") || DashFunc(obj, "State", "SetDefault")) &&
+		len(c.Call.Args) == 3 && sameKey(c.Call.Args[1], key)
 }
 
 // reachable marks the blocks of fn reachable from its entry (and from its

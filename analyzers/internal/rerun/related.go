@@ -16,7 +16,7 @@ func (r *Result) Finding(e *Entry, s *Site, c *Chain, fix string) analysis.Diagn
 	return analysis.Diagnostic{
 		Pos:     s.Pos,
 		End:     s.End,
-		Message: fmt.Sprintf("%s: %s; %s", r.Chain(e, c), c.Kind.Describe(), fix),
+		Message: fmt.Sprintf("%s: %s; %s", r.Chain(e, c), c.Describe(), fix),
 		Related: r.Related(c),
 	}
 }

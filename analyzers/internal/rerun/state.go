@@ -312,30 +312,68 @@ func (e *engine) presenceGuarded(fn *ssa.Function, b *ssa.BasicBlock, key ssa.Va
 
 // testsPresence reports whether cond tests whether key is in the state.
 func (e *engine) testsPresence(cond, key ssa.Value) bool {
-	if not, ok := cond.(*ssa.UnOp); ok && not.Op == token.NOT {
-		cond = not.X
+	k, _, ok := e.presenceTest(cond)
+	return ok && sameKey(k, key)
+}
+
+// presenceTest reports whether cond tests whether a key is in the state:
+// st.Has(k), the ok of st.Get(k) or dash.Value(st, k), or the value they
+// return compared with a constant (nil, zero). absent is the successor of
+// an If on cond taken when the key is not there.
+func (e *engine) presenceTest(cond ssa.Value) (key ssa.Value, absent int, ok bool) {
+	flip := false
+	for {
+		not, isNot := cond.(*ssa.UnOp)
+		if !isNot || not.Op != token.NOT {
+			break
+		}
+		cond, flip = not.X, !flip
 	}
-	lookup := func(v ssa.Value, want int) bool {
+	// lookup returns the key of a State.Get or dash.Value call whose
+	// result want is v.
+	lookup := func(v ssa.Value, want int) ssa.Value {
 		x, ok := v.(*ssa.Extract)
 		if !ok || x.Index != want {
-			return false
+			return nil
 		}
 		call, ok := x.Tuple.(*ssa.Call)
 		if !ok {
-			return false
+			return nil
 		}
 		obj := staticObj(call)
-		return (DashFunc(obj, "State", "Get") || DashFunc(obj, "", "Value")) && len(call.Call.Args) >= 2 && sameKey(call.Call.Args[1], key)
+		if (DashFunc(obj, "State", "Get") || DashFunc(obj, "", "Value")) && len(call.Call.Args) >= 2 {
+			return call.Call.Args[1]
+		}
+		return nil
 	}
+	absent = 1 // the false edge: the test says the key is there
 	switch x := cond.(type) {
 	case *ssa.Call:
-		return DashFunc(staticObj(x), "State", "Has") && len(x.Call.Args) == 2 && sameKey(x.Call.Args[1], key)
+		if DashFunc(staticObj(x), "State", "Has") && len(x.Call.Args) == 2 {
+			key = x.Call.Args[1]
+		}
 	case *ssa.Extract:
-		return lookup(x, 1)
+		key = lookup(x, 1)
 	case *ssa.BinOp:
-		return (x.Op == token.EQL || x.Op == token.NEQ) && (lookup(x.X, 0) || lookup(x.Y, 0))
+		if x.Op != token.EQL && x.Op != token.NEQ {
+			break
+		}
+		if _, c := x.Y.(*ssa.Const); c {
+			key = lookup(x.X, 0)
+		} else if _, c := x.X.(*ssa.Const); c {
+			key = lookup(x.Y, 0)
+		}
+		if x.Op == token.EQL { // v == nil: true when the key is not there
+			absent = 0
+		}
 	}
-	return false
+	if key == nil {
+		return nil, 0, false
+	}
+	if flip {
+		absent = 1 - absent
+	}
+	return key, absent, true
 }
 
 // staticObj is the declared function a call statically calls, or nil.

@@ -38,6 +38,19 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 		if g.guarded(b) {
 			continue // runs once per click, not on every call
 		}
+		if g.perSession(b) {
+			// Runs once per session: only the resources it makes count.
+			for _, instr := range b.Instrs {
+				switch in := instr.(type) {
+				case ssa.CallInstruction:
+					_, r := e.callReach(in.Common(), nil)
+					found.add(nil, r.perSession())
+				case *ssa.Alloc:
+					found.add(nil, e.literalResource(in).perSession())
+				}
+			}
+			continue
+		}
 		for _, instr := range b.Instrs {
 			switch in := instr.(type) {
 			case ssa.CallInstruction:

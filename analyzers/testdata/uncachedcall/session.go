@@ -1,0 +1,76 @@
+package uncachedcall
+
+import (
+	"fmt"
+
+	"github.com/dashvet/dashvet/dash"
+)
+
+// Session memos: the state holds the result, so the query runs once per
+// session, the first time the key is missing; not on every rerun.
+
+func memoHas(ui *dash.UI) {
+	if !ui.State().Has("sales") {
+		sales, _ := loadSales(ui.Context(), "EMEA")
+		ui.State().Set("sales", sales)
+	}
+}
+
+func memoValue(ui *dash.UI) {
+	sales, ok := dash.Value[[]Sale](ui.State(), "sales2")
+	if !ok {
+		sales, _ = loadSales(ui.Context(), "EMEA")
+		ui.State().Set("sales2", sales)
+	}
+	ui.Text(fmt.Sprint(len(sales)))
+}
+
+func memoNil(ui *dash.UI) {
+	v, _ := ui.State().Get("sales3")
+	if v == nil {
+		sales, _ := loadSales(ui.Context(), "EMEA")
+		ui.State().SetDefault("sales3", sales)
+	}
+}
+
+// sessionSales is a helper that memoises in the state with an early
+// return: its callers do not query on every rerun.
+func sessionSales(ui *dash.UI) []Sale {
+	if v, ok := dash.Value[[]Sale](ui.State(), "sales4"); ok {
+		return v
+	}
+	sales, _ := loadSales(ui.Context(), "EMEA")
+	ui.State().Set("sales4", sales)
+	return sales
+}
+
+func memoHelper(ui *dash.UI) {
+	ui.Text(fmt.Sprint(len(sessionSales(ui))))
+}
+
+// Not memos: a test of a key nothing behind it sets, or of another key
+// than the one set, fails on every rerun.
+
+func memoNoSet(ui *dash.UI) {
+	if !ui.State().Has("shown") {
+		sales, _ := loadSales(ui.Context(), "EMEA") // want `memoNoSet → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun`
+		ui.Text(fmt.Sprint(len(sales)))
+	}
+}
+
+func memoOtherKey(ui *dash.UI) {
+	if !ui.State().Has("sales5") {
+		sales, _ := loadSales(ui.Context(), "EMEA") // want `memoOtherKey → loadSales`
+		ui.State().Set("sales6", sales)
+	}
+}
+
+// The query behind the "present" edge runs on every rerun once the key is
+// set.
+func memoSetOutside(ui *dash.UI) {
+	var sales []Sale
+	if ui.State().Has("sales7") {
+		sales, _ = loadSales(ui.Context(), "EMEA") // want `memoSetOutside → loadSales`
+	}
+	ui.State().SetDefault("sales7", sales)
+}
