@@ -163,6 +163,9 @@ func resourceTable() []entry {
 		t = append(t, funcs(p, KindPool, "Connect", "NewClient")...)
 	}
 	t = append(t, funcs("google.golang.org/grpc", KindClient, "NewClient", "Dial", "DialContext")...)
+	// The usual way to tune a client's transport: a clone of
+	// http.DefaultTransport keeps its own connections, like a literal.
+	t = append(t, methods("net/http", []string{"Transport"}, KindClient, "Clone")...)
 	return t
 }
 

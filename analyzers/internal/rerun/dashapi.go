@@ -77,7 +77,8 @@ func IsCacheConstructor(fn *types.Func) bool {
 
 // runsOffPath reports whether function literals given to fn run off the
 // rerun path: in package dash on a cache miss, a hit validation, an
-// eviction or a change; once per process through (*sync.Once).Do; per
+// eviction or a change (but (*UI).Spinner runs its function there and
+// then, while the spinner shows); once per process through (*sync.Once).Do; per
 // request for an HTTP handler; later for time.AfterFunc. (sync.OnceFunc and
 // OnceValue are not included: called in the app, they make a new once on
 // every rerun.) Literals given to other callees whose bodies are out of
@@ -89,7 +90,7 @@ func runsOffPath(fn *types.Func) bool {
 	recv := recvName(fn)
 	switch fn.Pkg().Path() {
 	case DashPath:
-		return true
+		return !IsSpinner(fn)
 	case "sync":
 		return recv == "Once" && fn.Name() == "Do"
 	case "net/http":
@@ -99,6 +100,10 @@ func runsOffPath(fn *types.Func) bool {
 	}
 	return false
 }
+
+// IsSpinner reports whether fn is (*dash.UI).Spinner, which runs the
+// function it is given before it returns.
+func IsSpinner(fn *types.Func) bool { return DashFunc(fn, "UI", "Spinner") }
 
 // IsOnChange reports whether fn is dash.OnChange.
 func IsOnChange(fn *types.Func) bool { return DashFunc(fn, "", "OnChange") }

@@ -83,12 +83,14 @@ type Site struct {
 }
 
 // EveryRerun yields the sites that run on every rerun: those of entries
-// that are not trigger-guarded themselves, outside trigger-guarded code.
-// This is the rule every per-rerun analyzer applies, in one place.
+// that are neither trigger-guarded themselves nor OnChange callbacks
+// (which run once per change of their widget, as actions do), outside
+// trigger-guarded code. This is the rule every per-rerun analyzer
+// applies, in one place.
 func (r *Result) EveryRerun() iter.Seq2[*Entry, *Site] {
 	return func(yield func(*Entry, *Site) bool) {
 		for _, e := range r.Entries {
-			if e.Trigger {
+			if e.Trigger || e.Callback {
 				continue
 			}
 			for _, s := range e.Sites {

@@ -252,7 +252,7 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 			}
 			return b.q, b.r
 		}
-		if obj := funcObject(callee); obj != nil && (runsOffPath(obj) || IsDashPackage(obj.Pkg())) {
+		if obj := funcObject(callee); obj != nil && (runsOffPath(obj) || IsDashPackage(obj.Pkg()) && !IsSpinner(obj)) {
 			return nil, nil
 		}
 	} else if c.IsInvoke() && runsOffPath(c.Method) {

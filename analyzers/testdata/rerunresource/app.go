@@ -125,3 +125,16 @@ func retried(ui *dash.UI) {
 		return db.PingContext(ctx)
 	})
 }
+
+// tunedClient clones the default transport to tune it: the clone keeps its
+// own connections.
+func tunedClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	return &http.Client{Transport: t}
+}
+
+func cloned(ui *dash.UI) {
+	c := tunedClient() // want `^cloned → tunedClient → \(\*http.Transport\).Clone: creates a new client, with its own connections, on every rerun; cache the result of tunedClient with dash.CacheSingleton`
+	c.CloseIdleConnections()
+}

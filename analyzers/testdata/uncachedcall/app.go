@@ -94,7 +94,11 @@ func triggers(ui *dash.UI) {
 		loadSales(ui.Context(), "LIVE") // want `triggers → loadSales`
 	}
 	ui.Slider("Days", 1, 30, 7, dash.OnChange(func(cb *dash.UI) {
-		loadSales(cb.Context(), "EMEA") // want `triggers.func3 → loadSales`
+		// Any widget's callback runs once per change of that widget, not
+		// on every rerun: what it does is an action (a write, a load
+		// into the state).
+		sales, _ := loadSales(cb.Context(), "EMEA")
+		cb.State().Set("sales", sales)
 	}))
 }
 
@@ -170,4 +174,13 @@ func generics(ui *dash.UI) {
 	case ui.Button("Export"):
 		loadSales(ui.Context(), "ALL")
 	}
+}
+
+// Spinner runs its function there and then, on every rerun.
+func spinner(ui *dash.UI) {
+	var sales []Sale
+	ui.Spinner("Loading…", func() {
+		sales, _ = loadSales(ui.Context(), "EMEA") // want `spinner → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap loadSales in dash.CacheData`
+	})
+	ui.Text(sales[0].Region)
 }
