@@ -114,6 +114,10 @@ type MethodChains struct {
 	Name            string
 	Step            Step
 	Query, Resource *Chain
+	// Wraps is true for a decorator's method: it calls the same method of
+	// one of the interfaces again (on the value it wraps), so it reaches
+	// what the wrapped implementation reaches.
+	Wraps bool
 }
 
 func (h *HiddenImpl) implements(iface string) bool { return slices.Contains(h.Interfaces, iface) }
@@ -152,9 +156,10 @@ func (e *engine) exportFacts() {
 	}
 	hidden := e.hiddenImpls()
 	// Hidden implementations alone matter only when one of them reaches
-	// something: otherwise importers would be analysed for nothing.
+	// something or passes a call on (a decorator): otherwise importers
+	// would be analysed for nothing.
 	reaches := slices.ContainsFunc(hidden, func(h HiddenImpl) bool {
-		return slices.ContainsFunc(h.Methods, func(m MethodChains) bool { return m.Query != nil || m.Resource != nil })
+		return slices.ContainsFunc(h.Methods, func(m MethodChains) bool { return m.Query != nil || m.Resource != nil || m.Wraps })
 	})
 	if exported || reaches {
 		e.pass.ExportPackageFact(&PackageFact{Hidden: hidden})
@@ -241,10 +246,14 @@ func (e *engine) hiddenImpls() []HiddenImpl {
 				continue
 			}
 			q, r := e.reachFunc(fn, true)
-			if q == nil && r == nil {
+			wraps := delegates(fn, func(x *types.Func) bool {
+				n := ifaceOf(x)
+				return x.Name() == name && n != nil && h.implements(typeKey(n))
+			})
+			if q == nil && r == nil && !wraps {
 				continue // a method missing from the list reaches nothing
 			}
-			mc := MethodChains{Name: name}
+			mc := MethodChains{Name: name, Wraps: wraps}
 			// The chains start at the method: its step is kept apart so
 			// that the importer prepends it like any callee's.
 			if q != nil && len(q.Steps) > 1 {

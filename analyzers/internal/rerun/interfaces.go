@@ -2,6 +2,7 @@ package rerun
 
 import (
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -94,12 +95,25 @@ func (e *engine) invokeReach(c *ssa.CallCommon) (query, resource *Chain) {
 	if impls == nil {
 		impls = e.visibleImpls(c.Value.Type(), m)
 	}
-	return e.allReach(impls)
+	return e.allReach(impls, m)
 }
 
-// allReach returns the chains of a call that runs one of impls: a chain
-// only when every implementation reaches (the shortest is shown).
-func (e *engine) allReach(impls []impl) (query, resource *Chain) {
+// allReach returns the chains of a call of interface method m that runs
+// one of impls: a chain only when every implementation reaches (the
+// shortest is shown). Decorators, implementations that call m again on
+// the value they wrap (logging, timing, retrying), reach what the
+// implementation they wrap reaches, so they are left out of the vote; an
+// interface with decorators only reaches nothing.
+func (e *engine) allReach(impls []impl, m *types.Func) (query, resource *Chain) {
+	if len(impls) > 1 {
+		var kept []impl
+		for _, im := range impls {
+			if !e.decorates(im, m) {
+				kept = append(kept, im)
+			}
+		}
+		impls = kept
+	}
 	for i, im := range impls {
 		q, r := e.implReach(im)
 		if i == 0 {
@@ -121,6 +135,159 @@ func (e *engine) allReach(impls []impl) (query, resource *Chain) {
 		}
 	}
 	return query, resource
+}
+
+// decorates reports whether implementation im of interface method m calls
+// m again on its rerun path: by its body in this package, by the facts of
+// another (the open calls of its FuncFact, or its entry among the hidden
+// implementations of its PackageFact). A method of a package the engine
+// does not analyse (so without facts) decorates when its type wraps a
+// value of the interface: it can only pass the call on.
+func (e *engine) decorates(im impl, m *types.Func) bool {
+	switch {
+	case im.fn != nil:
+		return delegates(im.fn, func(x *types.Func) bool { return x == m })
+	case im.chains != nil:
+		return im.chains.Wraps
+	case im.obj == nil || im.obj.Pkg() == nil:
+		return false
+	}
+	named := ifaceOf(m)
+	if named == nil {
+		return false
+	}
+	var f FuncFact
+	if e.pass.ImportObjectFact(im.obj.Origin(), &f) {
+		key := typeKey(named)
+		return slices.ContainsFunc(f.Open, func(oc OpenCall) bool { return oc.Iface == key && oc.Method == m.Name() })
+	}
+	pkg := im.obj.Pkg()
+	var pf PackageFact
+	if e.pass.ImportPackageFact(pkg, &pf) {
+		if recv := recvNamed(im.obj); recv != nil {
+			for i := range pf.Hidden {
+				if h := &pf.Hidden[i]; h.Type == typeKey(recv) {
+					mc := h.method(m.Name())
+					return mc != nil && mc.Wraps
+				}
+			}
+		}
+		return false
+	}
+	if e.analysed(pkg) {
+		return false // analysed, and nothing to say: it reaches nothing
+	}
+	return wraps(im.obj, named)
+}
+
+// analysed reports whether the engine runs on package p for its facts (see
+// MayExportFacts).
+func (e *engine) analysed(p *types.Package) bool {
+	var paths []string
+	byPath := map[string]*types.Package{}
+	for _, imp := range p.Imports() {
+		paths = append(paths, imp.Path())
+		byPath[imp.Path()] = imp
+	}
+	hasFacts := func(path string) bool { return e.pass.ImportPackageFact(byPath[path], new(PackageFact)) }
+	return MayExportFacts(p.Path(), e.inStd(p.Path()), paths, hasFacts)
+}
+
+// ifaceOf returns the named interface that declares method m, or nil.
+func ifaceOf(m *types.Func) *types.Named {
+	sig, ok := m.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return nil
+	}
+	named, ok := types.Unalias(sig.Recv().Type()).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || !types.IsInterface(named) {
+		return nil
+	}
+	return named
+}
+
+// recvNamed returns the named type of method fn's receiver, or nil.
+func recvNamed(fn *types.Func) *types.Named {
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return nil
+	}
+	t := sig.Recv().Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	return n
+}
+
+// typeKey is how facts name a named type: "pkg/path.Name".
+func typeKey(n *types.Named) string { return n.Obj().Pkg().Path() + "." + n.Obj().Name() }
+
+// wraps reports whether the receiver type of method fn is a struct with a
+// field of interface type iface.
+func wraps(fn *types.Func, iface *types.Named) bool {
+	recv := recvNamed(fn)
+	if recv == nil {
+		return false
+	}
+	st, ok := recv.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range st.Fields() {
+		if n, ok := types.Unalias(f.Type()).(*types.Named); ok && n.Origin() == iface.Origin() {
+			return true
+		}
+	}
+	return false
+}
+
+// delegates reports whether fn calls an interface method that is reports
+// true for on its rerun path: in its body, or in a function literal it
+// calls or hands to a callee that runs it. A call in a loader given to
+// dash.CacheData does not count: a caching decorator reaches nothing per
+// rerun.
+func delegates(fn *ssa.Function, is func(*types.Func) bool) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			c, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			cc := c.Common()
+			if cc.IsInvoke() && is(cc.Method) {
+				return true
+			}
+			if lit, ok := literalFunc(cc.Value); ok && delegates(lit, is) {
+				return true
+			}
+			if callee := cc.StaticCallee(); callee != nil {
+				if obj := funcObject(callee); obj != nil && (runsOffPath(obj) || IsDashPackage(obj.Pkg())) {
+					continue
+				}
+			}
+			for _, a := range cc.Args {
+				for _, lit := range literalArgs(a) {
+					if delegates(lit, is) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// literalFunc returns the function literal v is, or makes a closure of.
+func literalFunc(v ssa.Value) (*ssa.Function, bool) {
+	switch v := v.(type) {
+	case *ssa.MakeClosure:
+		fn, ok := v.Fn.(*ssa.Function)
+		return fn, ok
+	case *ssa.Function:
+		return v, v.Parent() != nil
+	}
+	return nil, false
 }
 
 func (e *engine) implReach(im impl) (q, r *Chain) {
