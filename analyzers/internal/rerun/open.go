@@ -89,6 +89,7 @@ func (e *engine) noteOpen(c *ssa.CallCommon, s *summary) {
 		s.open = addOpenCall(s.open, oc)
 		return
 	}
+	e.noteRunOpen(c, s)
 	fn := c.StaticCallee()
 	if fn == nil {
 		return
@@ -303,4 +304,50 @@ func pageOf(v ssa.Value) *types.Func {
 		return nil
 	}
 	return obj
+}
+
+// noteRunOpen records, in s, the open calls of the function values a call
+// hands to a callee that runs them: a page of a layered app that gives a
+// UI component of another package a loader over its store
+// (components.Panel(ui, "Recent", func(ctx) { return p.Orders.Recent(ctx, 5) })).
+// The runner is a step of the chain, marked Runs: the advice names the
+// function value.
+func (e *engine) noteRunOpen(c *ssa.CallCommon, s *summary) {
+	callee := c.StaticCallee()
+	if callee == nil {
+		return
+	}
+	var fns []*ssa.Function
+	params, _, st, ok := e.calleeFact(callee)
+	switch {
+	case ok:
+		for _, p := range params {
+			if p.Index < len(c.Args) {
+				fns = append(fns, e.argTargets(c.Args[p.Index], p.Elem)...)
+			}
+		}
+	case e.local(callee):
+		return // its summary says what it runs: nothing
+	default:
+		// A body out of sight runs the literals it is given, unless it is
+		// known to run them off the rerun path.
+		obj := funcObject(callee)
+		if obj == nil || runsOffPath(obj) || IsDashPackage(obj.Pkg()) && !IsSpinner(obj) {
+			return
+		}
+		st = stepOf(obj)
+		for _, a := range c.Args {
+			fns = append(fns, literalArgs(a)...)
+		}
+	}
+	st.Runs = true
+	for _, f := range fns {
+		if !e.local(f) || HasUIParam(f.Signature) {
+			continue
+		}
+		fs := e.summarise(f)
+		if len(fs.open) > 0 {
+			s.open = addOpen(s.open, st, addOpen(nil, e.stepOfFunc(f, fs.ui), fs.open))
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/dashvet/dashvet/dash"
 
 	"dashapp/layered/domain"
+	"dashapp/store"
 )
 
 type App struct{ Orders domain.Orders }
@@ -83,4 +84,30 @@ func (p *SalesPage) Path() string { return "/sales" }
 func (p *SalesPage) Render(ui *dash.UI) {
 	orders, _ := p.Store.Recent(ui.Context(), 20)
 	ui.Table(orders)
+}
+
+// Retried hands a loader over the store to a runner of another package,
+// which runs it on every rerun.
+func (a *App) Retried(ui *dash.UI) {
+	orders, _ := store.Retry(ui.Context(), 3, func(ctx context.Context) ([]domain.Order, error) {
+		return a.Orders.Recent(ctx, 5)
+	})
+	ui.Text(strconv.Itoa(len(orders)))
+}
+
+// Panel hands one to a component of its own package.
+func (a *App) Panel(ui *dash.UI) {
+	panel(ui, "Recent", func(ctx context.Context) ([]domain.Order, error) {
+		return a.Orders.Recent(ctx, 5)
+	})
+}
+
+func panel(ui *dash.UI, title string, load func(context.Context) ([]domain.Order, error)) {
+	orders, err := load(ui.Context())
+	if err != nil {
+		ui.Error(err.Error())
+		return
+	}
+	ui.Header(title)
+	ui.Text(strconv.Itoa(len(orders)))
 }

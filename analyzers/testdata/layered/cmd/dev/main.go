@@ -26,6 +26,8 @@ func main() {
 	}
 	app := &web.App{Orders: store}
 	_ = dash.Run(app.Sales)
+	_ = dash.Run(app.Retried)
+	_ = dash.Run(app.Panel)
 	_ = dash.Run(func(ui *dash.UI) { web.Overview(ui, store) })
 
 	// A table of pages: the in-memory store is visible here too.

@@ -36,6 +36,8 @@ func main() {
 	app := &web.App{Orders: store}
 	_ = dash.Run(app.Sales) // want `\(\*web.App\).Sales → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap \(\*pgstore.Store\).Recent in dash.CacheData`
 	_ = dash.Run(app.Refresh)
+	_ = dash.Run(app.Retried) // want `\(\*web.App\).Retried → store.Retry → web.\(\*App\).Retried.func1 → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap the function literal given to store.Retry in dash.CacheData`
+	_ = dash.Run(app.Panel)   // want `\(\*web.App\).Panel → web.panel → web.\(\*App\).Panel.func1 → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun; wrap the function literal given to web.panel in dash.CacheData`
 	_ = dash.Run(overview)
 	_ = dash.Run(page)
 
