@@ -182,7 +182,22 @@ func (e *engine) fact(fn *ssa.Function) *FuncFact {
 		return f
 	}
 	f.Query, f.Resource, f.Resets, f.UI = s.query, s.resource, s.resets, s.ui
+	if f.Query != nil && f.Query.Kind == KindFile && e.dependencyModule() {
+		// A library's file reads are its own business: pgx reads the
+		// certificates a DSN names while parsing it, and reporting
+		// pgxpool.ParseConfig as "file is read on every rerun" next to the
+		// pool made from it explains nothing.
+		f.Query = nil
+	}
 	return f
+}
+
+// dependencyModule reports whether the package belongs to a module
+// required at a version: a library, not the user's code (the main module,
+// a workspace module, a local replacement have none).
+func (e *engine) dependencyModule() bool {
+	m := e.pass.Module
+	return m != nil && m.Version != ""
 }
 
 // hiddenImpls lists the unexported named types of the package that
