@@ -2,6 +2,7 @@ package uncachedcall
 
 import (
 	_ "embed"
+	"regexp"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -51,6 +52,10 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Runs:
 		// A function literal handed to a helper that runs it.
 		return "wrap the function literal given to " + c.Steps[i-1].Format(res.Pkg) + " in dash.CacheData"
+	case c.Steps[i].Anon:
+		// A function literal a factory or an iterator made (names(ctx)
+		// returns it): it has no name to wrap.
+		return "move the " + c.Kind.Noun() + " out of the function literal in " + enclosing(c.Steps[i].Format(res.Pkg)) + " into a loading function wrapped in dash.CacheData"
 	case !c.Steps[i].Nameable(res.Pkg):
 		// An unexported function of another package: the first function
 		// after it that can be named, if any, else the call itself.
@@ -65,3 +70,10 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 	}
 	return "wrap " + c.Steps[i].Format(res.Pkg) + " in dash.CacheData"
 }
+
+// litSuffix is how the engine names a function literal after its
+// enclosing function: regions.func1, (*Repo).All.func2.func1.
+var litSuffix = regexp.MustCompile(`(\.func\d+)+$`)
+
+// enclosing returns the function a literal named name is declared in.
+func enclosing(name string) string { return litSuffix.ReplaceAllString(name, "") }

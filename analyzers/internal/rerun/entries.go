@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -236,6 +237,21 @@ func (e *engine) span(pos token.Pos, instr ssa.Instruction) (token.Pos, token.Po
 	}
 	if pos.IsValid() {
 		return pos, token.NoPos
+	}
+	// A call the compiler made has no position: the iterator call of a
+	// range-over-func loop. Report the value it calls when that has one
+	// (names(ctx) in "for n := range names(ctx)"), else the last
+	// instruction before it that has one.
+	if c, ok := instr.(ssa.CallInstruction); ok && c.Common().Value.Pos().IsValid() {
+		return e.span(c.Common().Value.Pos(), nil)
+	}
+	if b := instr.Block(); b != nil {
+		at := slices.Index(b.Instrs, instr)
+		for i := at - 1; i >= 0; i-- {
+			if p := b.Instrs[i].Pos(); p.IsValid() {
+				return e.span(p, nil)
+			}
+		}
 	}
 	return instr.Parent().Pos(), token.NoPos
 }

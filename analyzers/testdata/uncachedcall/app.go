@@ -160,6 +160,32 @@ func count(n int) iter.Seq[int] {
 	}
 }
 
+// regions yields the regions as it reads them: its query runs when a
+// loop ranges over it.
+func regions(ctx context.Context) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		rows, err := db.QueryContext(ctx, "SELECT DISTINCT region FROM sales")
+		if err != nil {
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r string
+			if rows.Scan(&r) != nil || !yield(r) {
+				return
+			}
+		}
+	}
+}
+
+// The iterator call has no position of its own: the finding is at the
+// call that makes the iterator, on the loop's line.
+func rangeOverQuery(ui *dash.UI) {
+	for r := range regions(ui.Context()) { // want `^rangeOverQuery → regions.func1 → \(\*sql.DB\).QueryContext: database query runs on every rerun; move the query out of the function literal in regions into a loading function wrapped in dash.CacheData$`
+		ui.Text(r)
+	}
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
