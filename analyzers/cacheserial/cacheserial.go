@@ -19,23 +19,26 @@ var doc string
 
 // Analyzer reports CacheData instantiations with uncopyable value types.
 var Analyzer = &analysis.Analyzer{
-	Name: "cacheserial",
-	Doc:  analyzerdoc.Extract(doc, "cacheserial"),
-	URL:  "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/cacheserial.md",
-	Run:  run,
+	Name:      "cacheserial",
+	Doc:       analyzerdoc.Extract(doc, "cacheserial"),
+	URL:       "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/cacheserial.md",
+	Run:       run,
+	FactTypes: []analysis.Fact{new(wrapperFact), new(wrappersFact)},
 }
 
 func run(pass *analysis.Pass) (any, error) {
+	if !importsDash(pass.Pkg) && !importsWrappers(pass) {
+		return nil, nil
+	}
 	rep := suppress.New(pass)
-	if importsDash(pass.Pkg) {
-		for _, f := range pass.Files {
-			ast.Inspect(f, func(n ast.Node) bool {
-				if call, ok := n.(*ast.CallExpr); ok {
-					check(pass, rep, call)
-				}
-				return true
-			})
-		}
+	local := findWrappers(pass)
+	for _, f := range pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				check(pass, rep, local, call)
+			}
+			return true
+		})
 	}
 	rep.Finish()
 	return nil, nil
@@ -50,42 +53,33 @@ func importsDash(p *types.Package) bool {
 	return false
 }
 
-// check reports call if it calls dash.CacheData with a value type that
-// cannot be copied.
-func check(pass *analysis.Pass, rep *suppress.Reporter, call *ast.CallExpr) {
-	id := funcIdent(call.Fun)
-	if id == nil {
+// check reports call if it calls dash.CacheData, or a generic wrapper of
+// it, with a value type that cannot be copied.
+func check(pass *analysis.Pass, rep *suppress.Reporter, local map[*types.Func][]int, call *ast.CallExpr) {
+	fn, inst := instance(pass, call)
+	if fn == nil {
 		return
 	}
-	fn, ok := pass.TypesInfo.Uses[id].(*types.Func)
-	if !ok || !rerun.DashFunc(fn, "", "CacheData") {
+	if !rerun.DashFunc(fn, "", "CacheData") {
+		if d := checkWrapperCall(pass, local, call); d != nil {
+			rep.Report(*d)
+		}
 		return
 	}
-	inst, ok := pass.TypesInfo.Instances[id]
-	if !ok || inst.TypeArgs.Len() != 2 {
+	if inst.TypeArgs.Len() != 2 {
 		return
 	}
 	v := inst.TypeArgs.At(1)
-	qual := func(p *types.Package) string {
-		if p == pass.Pkg {
-			return ""
-		}
-		return p.Name()
+	if hasTypeParam(v) {
+		return // inside a wrapper: judged where the wrapper is instantiated
 	}
-	p := checkTypes(v, copyable.CheckTypes)
-	if p == nil {
+	d, p := diagnose(pass, call, v, "dash.CacheData")
+	if d == nil {
 		if shared(pass.TypesInfo, call) {
-			checkShared(pass, rep, call, inst.TypeArgs.At(0), v, qual)
+			checkShared(pass, rep, call, inst.TypeArgs.At(0), v, qualifier(pass))
 		}
 		return
 	}
-	msg := "dash.CacheData cannot deep-copy values of type " + types.TypeString(v, qual) + ": "
-	if p.Path == "" {
-		msg += p.Reason // the value type itself offends: do not repeat it
-	} else {
-		msg += p.Error()
-	}
-	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg}
 	// Only a value that is itself a resource belongs in a resource cache;
 	// for a resource inside data (Report.Rows) the reason says what to
 	// cache instead, and "use CacheResource" would contradict it.
@@ -93,12 +87,39 @@ func check(pass *analysis.Pass, rep *suppress.Reporter, call *ast.CallExpr) {
 		if !strings.Contains(p.Reason, "CacheResource") {
 			d.Message += "; cache it with dash.CacheResource"
 		}
+		id := funcIdent(call.Fun)
 		d.SuggestedFixes = []analysis.SuggestedFix{{
 			Message:   "Use dash.CacheResource",
 			TextEdits: []analysis.TextEdit{{Pos: id.Pos(), End: id.End(), NewText: []byte("CacheResource")}},
 		}}
 	}
-	rep.Report(d)
+	rep.Report(*d)
+}
+
+// diagnose returns the finding for a data cache, made by call through
+// what, of values of type v, when the runtime cannot copy them.
+func diagnose(pass *analysis.Pass, call *ast.CallExpr, v types.Type, what string) (*analysis.Diagnostic, *copyable.Problem) {
+	p := checkTypes(v, copyable.CheckTypes)
+	if p == nil {
+		return nil, nil
+	}
+	msg := what + " cannot deep-copy values of type " + types.TypeString(v, qualifier(pass)) + ": "
+	if p.Path == "" {
+		msg += p.Reason // the value type itself offends: do not repeat it
+	} else {
+		msg += p.Error()
+	}
+	return &analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg}, p
+}
+
+// qualifier names other packages by name, this one not at all.
+func qualifier(pass *analysis.Pass) types.Qualifier {
+	return func(p *types.Package) string {
+		if p == pass.Pkg {
+			return ""
+		}
+		return p.Name()
+	}
 }
 
 // checkTypes applies one of the runtime's rules, staying silent should the

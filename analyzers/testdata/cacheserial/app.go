@@ -1,4 +1,4 @@
-package cacheserial
+package cacheserial // want package:"declaresCacheDataWrappers"
 
 import (
 	"context"
@@ -46,7 +46,7 @@ var updates = dash.CacheData[string, chan Row](func(ctx context.Context, k strin
 })
 
 // Generic wrappers are checked where they are instantiated, not inside.
-func cached[V any](fn func(context.Context, string) (V, error)) *dash.DataCache[string, V] {
+func cached[V any](fn func(context.Context, string) (V, error)) *dash.DataCache[string, V] { // want cached:`cacheDataWrapper\(type params \[0\]\)`
 	return dash.CacheData(fn)
 }
 
