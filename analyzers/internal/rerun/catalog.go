@@ -50,13 +50,15 @@ func (k Kind) Describe() string {
 // Describe is the part of a finding's message that says what happens, and
 // how often.
 func (c *Chain) Describe() string {
-	if c.Session {
-		switch c.Kind {
-		case KindPool:
-			return "opens a new connection pool for every session, kept in its state"
-		case KindClient:
-			return "creates a new client, with its own connections, for every session, kept in its state"
-		}
+	switch {
+	case c.Once == PerSession && c.Kind == KindPool:
+		return "opens a new connection pool for every session, kept in its state"
+	case c.Once == PerSession && c.Kind == KindClient:
+		return "creates a new client, with its own connections, for every session, kept in its state"
+	case c.Once == Lazily && c.Kind == KindPool:
+		return "opens a connection pool into a package variable tested for nil without a lock: sessions rerun at the same time, so several can each open one (a data race)"
+	case c.Once == Lazily && c.Kind == KindClient:
+		return "creates a client into a package variable tested for nil without a lock: sessions rerun at the same time, so several can each create one (a data race)"
 	}
 	return c.Kind.Describe()
 }

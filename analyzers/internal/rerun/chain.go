@@ -85,20 +85,38 @@ func (s Step) Format(from *types.Package) string {
 type Chain struct {
 	Steps []Step
 	Kind  Kind
-	// Session is true for a resource constructed once per session (behind
-	// a session guard, kept in its state) rather than on every rerun.
-	Session bool
+	// Once is how often a resource chain's construction runs when not on
+	// every rerun.
+	Once Once
 }
 
-// perSession returns c as made behind a session guard: a resource chain
-// marked Session, nothing for a sink (a query once per session is not a
-// per-rerun query) or a cache (a cache per session is a design choice).
-func (c *Chain) perSession() *Chain {
-	if c == nil || !c.Kind.IsResource() || c.Kind == KindCache {
+// Once says how often code runs that is not on every rerun (nor only
+// after a trigger).
+type Once uint8
+
+const (
+	EveryRerun Once = iota
+	// PerSession: behind a presence test of the state key it is kept
+	// under, once per session.
+	PerSession
+	// Lazily: behind a nil test of the package variable it is kept in,
+	// without a lock: once per process, unless sessions race there.
+	Lazily
+)
+
+// onceAt returns c as made at level o: for a resource chain (not a cache,
+// whose making per session or lazily is a design choice) c marked so; for
+// a sink nothing, since a query once per session or per process is no
+// per-rerun query. A lazily made resource under a lock is nothing either.
+func (c *Chain) onceAt(o Once, locked bool) *Chain {
+	if o == EveryRerun || c == nil {
+		return c
+	}
+	if !c.Kind.IsResource() || c.Kind == KindCache || o == Lazily && locked {
 		return nil
 	}
 	d := *c
-	d.Session = true
+	d.Once = o
 	return &d
 }
 
@@ -110,7 +128,7 @@ func (c *Chain) prepend(s Step) *Chain {
 	steps := make([]Step, 0, len(c.Steps)+1)
 	steps = append(steps, s)
 	steps = append(steps, c.Steps...)
-	return &Chain{Steps: steps, Kind: c.Kind, Session: c.Session}
+	return &Chain{Steps: steps, Kind: c.Kind, Once: c.Once}
 }
 
 // Cacheable returns the index of the step to cache: the first one after
@@ -167,8 +185,8 @@ func shorter(a, b *Chain) bool {
 	if b == nil {
 		return true
 	}
-	if a.Session != b.Session { // every rerun is worse than every session
-		return b.Session
+	if a.Once != b.Once { // every rerun is worse than every session
+		return a.Once < b.Once
 	}
 	if (a.Kind == KindFile) != (b.Kind == KindFile) {
 		return b.Kind == KindFile

@@ -35,7 +35,9 @@
 // "missing" branch of a presence test of a state key that sets the key
 // is session-guarded: it runs once per session (a memo in the state), so
 // its queries are not per-rerun queries and its pools are per-session
-// pools.
+// pools. Code behind the nil test of a package variable it assigns is
+// lazily guarded: once per process, but racing sessions can each run it
+// unless the function takes a lock.
 //
 // # Cost
 //

@@ -152,17 +152,13 @@ func (e *engine) givenToTrigger(opt ssa.Value) bool {
 
 // walkEntry collects the sites and resets on the rerun path of ent.
 func (e *engine) walkEntry(ent *Entry) {
-	// How often code runs, most often first: a function walked at one
-	// level is walked again only should a call at a more frequent level
-	// come.
-	const (
-		everyRerun = iota
-		perSession
-		perClick
-	)
-	visited := map[*ssa.Function]int{}
-	var walk func(fn *ssa.Function, level int)
-	walk = func(fn *ssa.Function, level int) {
+	// How often code runs, most often first (after the Once levels): a
+	// function walked at one level is walked again only should a call at
+	// a more frequent level come.
+	const perClick = Lazily + 1
+	visited := map[*ssa.Function]Once{}
+	var walk func(fn *ssa.Function, level Once)
+	walk = func(fn *ssa.Function, level Once) {
 		if was, ok := visited[fn]; ok && was <= level {
 			return
 		}
@@ -173,8 +169,8 @@ func (e *engine) walkEntry(ent *Entry) {
 			switch {
 			case lvl == perClick || g.guarded(b):
 				lvl = perClick
-			case g.perSession(b):
-				lvl = perSession
+			case g.onceLevel(b) > lvl:
+				lvl = g.onceLevel(b)
 			}
 			for _, instr := range b.Instrs {
 				switch in := instr.(type) {
@@ -188,8 +184,8 @@ func (e *engine) walkEntry(ent *Entry) {
 						}
 						return false
 					})
-					if lvl == perSession {
-						q, r = nil, r.perSession()
+					if lvl != EveryRerun && lvl != perClick {
+						q, r = nil, r.onceAt(lvl, g.locked)
 					}
 					if q != nil || r != nil {
 						pos, end := e.span(c.Pos(), in)
@@ -201,8 +197,8 @@ func (e *engine) walkEntry(ent *Entry) {
 					}
 				case *ssa.Alloc:
 					r := e.literalResource(in)
-					if lvl == perSession {
-						r = r.perSession()
+					if lvl != EveryRerun && lvl != perClick {
+						r = r.onceAt(lvl, g.locked)
 					}
 					if r != nil {
 						pos, end := e.span(in.Pos(), in)
@@ -212,7 +208,7 @@ func (e *engine) walkEntry(ent *Entry) {
 			}
 		}
 	}
-	walk(ent.Fn, everyRerun)
+	walk(ent.Fn, EveryRerun)
 }
 
 // nestedIn reports whether f is a function literal nested in entry and

@@ -27,20 +27,33 @@ import (
 // there is no per-rerun query, while a pool made there is one pool per
 // session.
 
+// Code is lazily guarded when it is reached only through the nil edge of
+// a test of a package variable that the code behind the edge assigns:
+// "if pool == nil { pool = open() }". It runs once per process, but
+// sessions rerun at the same time: without a lock, several may pass the
+// test together, each making its own pool (a data race besides).
+
 // guardSet holds, per block of a function, whether it is reachable
-// without a trigger, and whether it is reachable without a trigger or a
-// session guard.
-type guardSet struct{ reached, everyRerun []bool }
+// without a trigger, and how often it runs when it is (Once).
+type guardSet struct {
+	reached []bool
+	once    []Once
+	// locked is true when the function takes a mutex: its lazy
+	// initialisations are then taken to be done under it.
+	locked bool
+}
 
 // guarded reports whether b runs only after a trigger fired.
 func (g *guardSet) guarded(b *ssa.BasicBlock) bool {
 	return b.Index < len(g.reached) && !g.reached[b.Index]
 }
 
-// perSession reports whether b runs once per session (and not only after
-// a trigger).
-func (g *guardSet) perSession(b *ssa.BasicBlock) bool {
-	return b.Index < len(g.everyRerun) && g.reached[b.Index] && !g.everyRerun[b.Index]
+// onceLevel says how often b runs, when not only after a trigger.
+func (g *guardSet) onceLevel(b *ssa.BasicBlock) Once {
+	if b.Index < len(g.once) {
+		return g.once[b.Index]
+	}
+	return EveryRerun
 }
 
 func (e *engine) guardsOf(fn *ssa.Function) *guardSet {
@@ -49,23 +62,136 @@ func (e *engine) guardsOf(fn *ssa.Function) *guardSet {
 	}
 	g := &guardSet{}
 	e.guards[fn] = g // a recursive question meanwhile sees nothing guarded
-	if len(fn.Blocks) > 0 {
-		g.reached = e.reachable(fn, e.triggerEdge)
-		g.everyRerun = g.reached
-		if e.hasSessionEdge(fn) {
-			g.everyRerun = e.reachable(fn, func(b *ssa.BasicBlock, succ int) bool {
-				return e.triggerEdge(b, succ) || e.sessionEdge(fn, b, succ)
-			})
+	if len(fn.Blocks) == 0 {
+		return g
+	}
+	g.reached = e.reachable(fn, e.triggerEdge)
+	session := e.hasEdge(fn, e.sessionEdge)
+	lazy := e.hasEdge(fn, lazyEdge)
+	if !session && !lazy {
+		return g
+	}
+	g.locked = takesLock(fn)
+	g.once = make([]Once, len(fn.Blocks))
+	without := func(edge func(*ssa.Function, *ssa.BasicBlock, int) bool) []bool {
+		return e.reachable(fn, func(b *ssa.BasicBlock, succ int) bool {
+			return e.triggerEdge(b, succ) || edge(fn, b, succ)
+		})
+	}
+	var bySession, byLazy []bool
+	if session {
+		bySession = without(e.sessionEdge)
+	}
+	if lazy {
+		byLazy = without(lazyEdge)
+	}
+	for i, r := range g.reached {
+		switch {
+		case !r:
+		case bySession != nil && !bySession[i]:
+			g.once[i] = PerSession
+		case byLazy != nil && !byLazy[i]:
+			g.once[i] = Lazily
 		}
 	}
 	return g
 }
 
-// hasSessionEdge reports whether any branch of fn is a session guard.
-func (e *engine) hasSessionEdge(fn *ssa.Function) bool {
+// hasEdge reports whether any branch of fn is an edge of the given kind.
+func (e *engine) hasEdge(fn *ssa.Function, edge func(*ssa.Function, *ssa.BasicBlock, int) bool) bool {
 	for _, b := range fn.Blocks {
 		for i := range b.Succs {
-			if e.sessionEdge(fn, b, i) {
+			if edge(fn, b, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lazyEdge reports whether successor succ of block b is the nil edge of a
+// test of a package variable (v == nil, v != nil) that the code reached
+// only through the edge assigns.
+func lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
+	if len(b.Instrs) == 0 || len(b.Succs) != 2 || b.Succs[0] == b.Succs[1] {
+		return false
+	}
+	ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+	if !ok {
+		return false
+	}
+	cmp, ok := ifi.Cond.(*ssa.BinOp)
+	if !ok || cmp.Op != token.EQL && cmp.Op != token.NEQ {
+		return false
+	}
+	g := loadedGlobal(cmp.X)
+	if g == nil || !isNil(cmp.Y) {
+		if g = loadedGlobal(cmp.Y); g == nil || !isNil(cmp.X) {
+			return false
+		}
+	}
+	nilEdge := 0 // v == nil: the true edge
+	if cmp.Op == token.NEQ {
+		nilEdge = 1
+	}
+	if succ != nilEdge {
+		return false
+	}
+	reached := make([]bool, len(fn.Blocks))
+	stack := []*ssa.BasicBlock{fn.Blocks[0]}
+	reached[0] = true
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for i, s := range x.Succs {
+			if x == b && i == succ || reached[s.Index] {
+				continue
+			}
+			reached[s.Index] = true
+			stack = append(stack, s)
+		}
+	}
+	for _, blk := range fn.Blocks {
+		if reached[blk.Index] {
+			continue
+		}
+		for _, instr := range blk.Instrs {
+			if st, ok := instr.(*ssa.Store); ok && st.Addr == g {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// loadedGlobal returns the package variable v loads, or nil.
+func loadedGlobal(v ssa.Value) *ssa.Global {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		g, _ := u.X.(*ssa.Global)
+		return g
+	}
+	return nil
+}
+
+func isNil(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	return ok && c.IsNil()
+}
+
+// takesLock reports whether fn calls Lock of a sync.Mutex or RWMutex.
+func takesLock(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			c, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			callee := c.Common().StaticCallee()
+			if callee == nil {
+				continue
+			}
+			if obj := funcObject(callee); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "sync" &&
+				obj.Name() == "Lock" && (recvName(obj) == "Mutex" || recvName(obj) == "RWMutex") {
 				return true
 			}
 		}

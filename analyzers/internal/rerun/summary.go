@@ -38,15 +38,16 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 		if g.guarded(b) {
 			continue // runs once per click, not on every call
 		}
-		if g.perSession(b) {
-			// Runs once per session: only the resources it makes count.
+		if o := g.onceLevel(b); o != EveryRerun {
+			// Runs once per session or per process: only the resources it
+			// makes count.
 			for _, instr := range b.Instrs {
 				switch in := instr.(type) {
 				case ssa.CallInstruction:
 					_, r := e.callReach(in.Common(), nil)
-					found.add(nil, r.perSession())
+					found.add(nil, r.onceAt(o, g.locked))
 				case *ssa.Alloc:
-					found.add(nil, e.literalResource(in).perSession())
+					found.add(nil, e.literalResource(in).onceAt(o, g.locked))
 				}
 			}
 			continue

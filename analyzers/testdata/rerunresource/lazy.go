@@ -1,0 +1,55 @@
+package rerunresource
+
+import (
+	"database/sql"
+	"sync"
+
+	"github.com/dashvet/dashvet/dash"
+)
+
+// Lazy initialisation of a package variable: once per process, but
+// sessions rerun at the same time, and without a lock several can pass the
+// nil test together.
+
+var (
+	lazyDB   *sql.DB
+	helperDB *sql.DB
+	lockedDB *sql.DB
+	lazyMu   sync.Mutex
+)
+
+func lazyPage(ui *dash.UI) {
+	if lazyDB == nil {
+		lazyDB, _ = sql.Open("postgres", "postgres://db/sales") // want `^lazyPage → sql.Open: opens a connection pool into a package variable tested for nil without a lock: sessions rerun at the same time, so several can each open one \(a data race\); create it once with dash.CacheSingleton`
+	}
+}
+
+// getDB is the same in a helper, with an early return.
+func getDB() *sql.DB {
+	if helperDB != nil {
+		return helperDB
+	}
+	helperDB, _ = sql.Open("postgres", "postgres://db/sales")
+	return helperDB
+}
+
+func lazyHelperPage(ui *dash.UI) {
+	getDB().Ping() // want `^lazyHelperPage → getDB → sql.Open: opens a connection pool into a package variable tested for nil without a lock`
+}
+
+// Under a lock, the lazy initialisation is correct.
+func lockedPage(ui *dash.UI) {
+	lazyMu.Lock()
+	defer lazyMu.Unlock()
+	if lockedDB == nil {
+		lockedDB, _ = sql.Open("postgres", "postgres://db/sales")
+	}
+}
+
+// A nil test that assigns another variable guards nothing.
+func notLazy(ui *dash.UI) {
+	if lazyDB == nil {
+		db, _ := sql.Open("postgres", "postgres://db/sales") // want `^notLazy → sql.Open: opens a new connection pool on every rerun`
+		helperDB = db
+	}
+}
