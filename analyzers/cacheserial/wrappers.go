@@ -29,7 +29,9 @@ type wrapperFact struct{ Params []int }
 
 func (*wrapperFact) AFact() {}
 
-func (f *wrapperFact) String() string { return fmt.Sprintf("cacheDataWrapper(type params %v)", f.Params) }
+func (f *wrapperFact) String() string {
+	return fmt.Sprintf("cacheDataWrapper(type params %v)", f.Params)
+}
 
 // wrappersFact marks a package that declares wrappers: its importers are
 // worth analysing even when they do not import dash themselves.
