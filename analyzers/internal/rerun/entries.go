@@ -191,7 +191,7 @@ func (e *engine) walkEntry(ent *Entry) {
 						pos, end := e.span(c.Pos(), in)
 						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: lvl == perClick, Query: q, Resource: r})
 					}
-					e.entryResets(ent, fn, in, lvl == perClick)
+					e.entryResets(ent, fn, in, lvl != EveryRerun)
 					for _, lit := range inline {
 						walk(lit, lvl)
 					}

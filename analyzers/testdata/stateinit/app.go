@@ -49,9 +49,16 @@ func app(ui *dash.UI) {
 		st.Set("ready", false)
 	}
 
-	// A guard of another key does not count.
+	// A guard of another key does not count...
 	if !st.Has("other") {
 		st.Set("count2", 0) // want `State.Set\("count2"`
+	}
+	// ...unless the key is a sentinel set behind it: the block runs once
+	// per session.
+	if !st.Has("initialised") {
+		st.Set("page", 1)
+		st.Set("tab", "summary")
+		st.Set("initialised", true)
 	}
 }
 
