@@ -229,6 +229,15 @@ func nestedIn(f, entry *ssa.Function) bool {
 // call's Lparen, a literal's Lbrace): the whole call or literal.
 func (e *engine) span(pos token.Pos, instr ssa.Instruction) (token.Pos, token.Pos) {
 	if n := e.exprAt(pos); n != nil {
+		// A call at the end of a chain spread over lines
+		// (dash.NewApp().\n\tPage(...).\n\tPage(...)) is reported from
+		// its method's name, on its own line, where a suppression
+		// directive above it can reach it.
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && e.line(sel.Sel.Pos()) != e.line(call.Pos()) {
+				return sel.Sel.Pos(), n.End()
+			}
+		}
 		return n.Pos(), n.End()
 	}
 	if pos.IsValid() {
@@ -251,6 +260,8 @@ func (e *engine) span(pos token.Pos, instr ssa.Instruction) (token.Pos, token.Po
 	}
 	return instr.Parent().Pos(), token.NoPos
 }
+
+func (e *engine) line(p token.Pos) int { return e.pass.Fset.Position(p).Line }
 
 // exprAt maps a call's Lparen or a composite literal's Lbrace to the
 // expression, indexing the files on first use.
