@@ -93,7 +93,13 @@ func (e *engine) invokeReach(c *ssa.CallCommon) (query, resource *Chain) {
 	}
 	impls := e.tracedImpls(c.Value, m)
 	if impls == nil {
-		impls = e.visibleImpls(c.Value.Type(), m)
+		t := c.Value.Type()
+		// A method of a type parameter (func total[Q rowQuerier](q Q)):
+		// its implementations are those of the constraint.
+		if tp, ok := types.Unalias(t).(*types.TypeParam); ok {
+			t = tp.Constraint()
+		}
+		impls = e.visibleImpls(t, m)
 	}
 	return e.allReach(impls, m)
 }

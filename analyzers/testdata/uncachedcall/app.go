@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 	"os"
+	"strconv"
 
 	"dashapp/store"
 	"github.com/dashvet/dashvet/dash"
@@ -188,6 +189,25 @@ func rangeOverQuery(ui *dash.UI) {
 
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// countWith calls a method of its type parameter: the implementations of
+// its constraint are the candidates.
+func countWith[Q querier](ctx context.Context, q Q) int {
+	rows, err := q.QueryContext(ctx, "SELECT id FROM sales")
+	if err != nil {
+		return 0
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n
+}
+
+func typeParamPage(ui *dash.UI) {
+	ui.Text(strconv.Itoa(countWith(ui.Context(), db))) // want `typeParamPage → countWith → \(\*sql\.[A-Za-z]+\)\.QueryContext: database query runs on every rerun; wrap countWith in dash.CacheData`
 }
 
 func generics(ui *dash.UI) {
