@@ -1,6 +1,7 @@
 package rerun
 
 import (
+	"fmt"
 	"go/constant"
 	"go/token"
 
@@ -124,9 +125,9 @@ func lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
 	if !ok || cmp.Op != token.EQL && cmp.Op != token.NEQ {
 		return false
 	}
-	g := loadedGlobal(cmp.X)
-	if g == nil || !isNil(cmp.Y) {
-		if g = loadedGlobal(cmp.Y); g == nil || !isNil(cmp.X) {
+	g, ok := loadedGlobal(cmp.X)
+	if !ok || !isNil(cmp.Y) {
+		if g, ok = loadedGlobal(cmp.Y); !ok || !isNil(cmp.X) {
 			return false
 		}
 	}
@@ -156,21 +157,50 @@ func lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
 			continue
 		}
 		for _, instr := range blk.Instrs {
-			if st, ok := instr.(*ssa.Store); ok && st.Addr == g {
-				return true
+			if st, ok := instr.(*ssa.Store); ok {
+				if k, ok := globalAddr(st.Addr); ok && k == g {
+					return true
+				}
 			}
 		}
 	}
 	return false
 }
 
-// loadedGlobal returns the package variable v loads, or nil.
-func loadedGlobal(v ssa.Value) *ssa.Global {
+// globalKey names a location in package variables: a variable, or a
+// field of one (h.c), also through a pointer variable (lz.c).
+type globalKey struct {
+	g    *ssa.Global
+	path string
+}
+
+// loadedGlobal returns the location v loads, when it is in a package
+// variable.
+func loadedGlobal(v ssa.Value) (globalKey, bool) {
 	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
-		g, _ := u.X.(*ssa.Global)
-		return g
+		return globalAddr(u.X)
 	}
-	return nil
+	return globalKey{}, false
+}
+
+// globalAddr returns the location address v points to, when it is in a
+// package variable.
+func globalAddr(v ssa.Value) (globalKey, bool) {
+	switch v := v.(type) {
+	case *ssa.Global:
+		return globalKey{g: v}, true
+	case *ssa.FieldAddr:
+		k, ok := globalAddr(v.X)
+		if !ok {
+			if k, ok = loadedGlobal(v.X); !ok {
+				return globalKey{}, false
+			}
+			k.path += "*"
+		}
+		k.path += fmt.Sprintf(".%d", v.Field)
+		return k, true
+	}
+	return globalKey{}, false
 }
 
 func isNil(v ssa.Value) bool {

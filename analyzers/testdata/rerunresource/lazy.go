@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/dashvet/dashvet/dash"
+	"github.com/redis/go-redis/v9"
 )
 
 // Lazy initialisation of a package variable: once per process, but
@@ -51,5 +52,28 @@ func notLazy(ui *dash.UI) {
 	if lazyDB == nil {
 		db, _ := sql.Open("postgres", "postgres://db/sales") // want `^notLazy → sql.Open: opens a new connection pool on every rerun`
 		helperDB = db
+	}
+}
+
+// The same into a field of a package variable, or of one it points to.
+var (
+	clients struct {
+		mu  sync.Mutex
+		red *redis.Client
+	}
+	reports = &struct{ db *sql.DB }{}
+)
+
+func lazyFieldLocked(ui *dash.UI) {
+	clients.mu.Lock()
+	defer clients.mu.Unlock()
+	if clients.red == nil {
+		clients.red = redis.NewClient(&redis.Options{})
+	}
+}
+
+func lazyFieldRacy(ui *dash.UI) {
+	if reports.db == nil {
+		reports.db, _ = sql.Open("postgres", "postgres://db/reports") // want `^lazyFieldRacy → sql.Open: opens a connection pool into a package variable tested for nil without a lock`
 	}
 }
