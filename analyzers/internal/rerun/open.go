@@ -332,7 +332,7 @@ func (e *engine) noteRunOpen(c *ssa.CallCommon, s *summary) {
 		// A body out of sight runs the literals it is given, unless it is
 		// known to run them off the rerun path.
 		obj := funcObject(callee)
-		if obj == nil || runsOffPath(obj) || IsDashPackage(obj.Pkg()) && !IsSpinner(obj) {
+		if obj == nil || runsOffPath(obj) && !localOnce(c) || IsDashPackage(obj.Pkg()) && !IsSpinner(obj) {
 			return
 		}
 		st = stepOf(obj)

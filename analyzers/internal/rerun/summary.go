@@ -253,7 +253,7 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 			}
 			return b.q, b.r
 		}
-		if obj := funcObject(callee); obj != nil && (runsOffPath(obj) || IsDashPackage(obj.Pkg()) && !IsSpinner(obj)) {
+		if obj := funcObject(callee); obj != nil && (runsOffPath(obj) && !localOnce(c) || IsDashPackage(obj.Pkg()) && !IsSpinner(obj)) {
 			return nil, nil
 		}
 	} else if c.IsInvoke() && runsOffPath(c.Method) {
@@ -417,4 +417,30 @@ func drawsUI(fn *ssa.Function) bool {
 		}
 	}
 	return false
+}
+
+// localOnce reports whether c is (*sync.Once).Do on a Once that the
+// calling function allocates (var once sync.Once in the page, or a field
+// of a struct made there): a new Once on every call, so what it is given
+// runs every time.
+func localOnce(c *ssa.CallCommon) bool {
+	callee := c.StaticCallee()
+	if callee == nil || len(c.Args) == 0 {
+		return false
+	}
+	obj := funcObject(callee)
+	if obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "sync" || obj.Name() != "Do" || recvName(obj) != "Once" {
+		return false
+	}
+	v := c.Args[0]
+	for {
+		switch x := v.(type) {
+		case *ssa.FieldAddr:
+			v = x.X
+			continue
+		case *ssa.Alloc:
+			return true
+		}
+		return false
+	}
 }

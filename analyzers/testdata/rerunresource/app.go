@@ -77,6 +77,11 @@ func viaOnce(ui *dash.UI) {
 	once.Do(func() { shared, _ = sql.Open("postgres", "") })
 	onceMore := sync.OnceValue(func() *http.Transport { return &http.Transport{} }) // want `viaOnce → http.Transport\{\}`
 	onceMore().CloseIdleConnections()
+	// A Once made in the page is new on every rerun.
+	var local sync.Once
+	local.Do(func() { shared, _ = sql.Open("postgres", "") }) // want `viaOnce → sql.Open: opens a new connection pool on every rerun`
+	svc := &struct{ once sync.Once }{}
+	svc.once.Do(func() { shared, _ = sql.Open("postgres", "") }) // want `viaOnce → sql.Open`
 }
 
 // Generic helpers and goroutines.
