@@ -34,8 +34,9 @@ func serve(port string) error {
 	mux := http.NewServeMux()
 	h := a.Handler()
 	mux.Handle("/", h)
-	go http.ListenAndServe("localhost:"+port, mux)                // want `http.ListenAndServe\("localhost:"\)`
-	srv := &http.Server{Addr: "[::1]:8080", Handler: a.Handler()} // want `http.Server.Addr\("\[::1\]:8080"\)`
+	go http.ListenAndServe("localhost:"+port, mux)                   // want `http.ListenAndServe\("localhost:"\)`
+	go http.ListenAndServe(net.JoinHostPort("127.0.0.1", port), mux) // want `http.ListenAndServe\("127.0.0.1"\)`
+	srv := &http.Server{Addr: "[::1]:8080", Handler: a.Handler()}    // want `http.Server.Addr\("\[::1\]:8080"\)`
 	go srv.ListenAndServe()
 	ok := &http.Server{Addr: ":8080", Handler: a.Handler()}
 	go ok.ListenAndServe()
