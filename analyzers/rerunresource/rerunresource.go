@@ -50,6 +50,8 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 		return "create it once with dash.CacheSingleton (or dash.CacheResource, per key)"
 	case i == len(c.Steps)-1:
 		return "move it out of " + c.Steps[i-1].Format(res.Pkg) + " into dash.CacheSingleton (or dash.CacheResource, per key)"
+	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Makes:
+		return "create it once with dash.CacheSingleton (or dash.CacheResource, per key) instead of in the function literal " + c.Steps[i-1].Format(res.Pkg) + " returns"
 	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Runs:
 		return "create it once with dash.CacheSingleton (or dash.CacheResource, per key) instead of in the function literal given to " + c.Steps[i-1].Format(res.Pkg)
 	}

@@ -49,6 +49,9 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 		return "move it into a loading function wrapped in dash.CacheData"
 	case i == len(c.Steps)-1:
 		return "move the " + c.Kind.Noun() + " out of " + c.Steps[i-1].Format(res.Pkg) + " into a loading function wrapped in dash.CacheData"
+	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Makes:
+		// An iterator or a loader another package's function returns.
+		return "move the " + c.Kind.Noun() + " out of the function literal " + c.Steps[i-1].Format(res.Pkg) + " returns into a loading function wrapped in dash.CacheData"
 	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Runs:
 		// A function literal handed to a helper that runs it.
 		return "wrap the function literal given to " + c.Steps[i-1].Format(res.Pkg) + " in dash.CacheData"

@@ -25,6 +25,10 @@ type Step struct {
 	// load), a worker pool): it cannot be cached (a function is no cache
 	// key), the function value it runs can.
 	Runs bool
+	// Makes is true for a function that reaches the rest of the chain only
+	// through the function value it returns (an iterator, a loader made
+	// by a factory): that value is what to cache, not the function.
+	Makes bool
 	// Anon is true for a function literal that no variable names: the
 	// advice describes it instead of naming it.
 	Anon bool
@@ -141,7 +145,7 @@ func (c *Chain) Cacheable() int {
 	last := len(c.Steps) - 1
 	first := 0
 	for i, s := range c.Steps[:last] {
-		if s.UI || s.Runs {
+		if s.UI || s.Runs || s.Makes {
 			first = i + 1
 		}
 	}

@@ -34,6 +34,11 @@ type FuncFact struct {
 	// Open are the interface calls on the function's path that its
 	// package could not resolve (open.go).
 	Open []OpenCall
+	// ReturnQuery and ReturnResource are the chains of the function value
+	// the function returns (an iter.Seq over a query, a loader made by a
+	// factory), starting at that value: what its caller reaches by
+	// calling, or ranging over, the result.
+	ReturnQuery, ReturnResource *Chain
 }
 
 // ParamCall says that a function calls its parameter Index (or, when Elem
@@ -70,6 +75,12 @@ func (f *FuncFact) String() string {
 	if f.Resource != nil {
 		parts = append(parts, "resource: "+f.Resource.Format(nil))
 	}
+	if f.ReturnQuery != nil {
+		parts = append(parts, "returns a query: "+f.ReturnQuery.Format(nil))
+	}
+	if f.ReturnResource != nil {
+		parts = append(parts, "returns a resource: "+f.ReturnResource.Format(nil))
+	}
 	for _, p := range f.Params {
 		parts = append(parts, fmt.Sprintf("calls param %d", p.Index))
 	}
@@ -90,7 +101,8 @@ func (f *FuncFact) String() string {
 }
 
 func (f *FuncFact) empty() bool {
-	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0 && len(f.Open) == 0
+	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0 && len(f.Open) == 0 &&
+		f.ReturnQuery == nil && f.ReturnResource == nil
 }
 
 // PackageFact marks a package that exports at least one FuncFact, so that
@@ -182,6 +194,7 @@ func (e *engine) fact(fn *ssa.Function) *FuncFact {
 		return f
 	}
 	f.Query, f.Resource, f.Resets, f.UI = s.query, s.resource, s.resets, s.ui
+	f.ReturnQuery, f.ReturnResource = e.returnedReach(fn)
 	if f.Query != nil && f.Query.Kind == KindFile && e.dependencyModule() {
 		// A library's file reads are its own business: pgx reads the
 		// certificates a DSN names while parsing it, and reporting
@@ -291,4 +304,36 @@ func lookupMethod(mset *types.MethodSet, name string) *types.Selection {
 		}
 	}
 	return nil
+}
+
+// returnedReach returns the chains of the function value fn returns as
+// its first func-typed result, when every value returned there can be
+// traced.
+func (e *engine) returnedReach(fn *ssa.Function) (q, r *Chain) {
+	res := fn.Signature.Results()
+	idx := -1
+	for i := range res.Len() {
+		if _, ok := res.At(i).Type().Underlying().(*types.Signature); ok {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		return nil, nil
+	}
+	var b best
+	for _, blk := range fn.Blocks {
+		ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return)
+		if !ok || idx >= len(ret.Results) {
+			continue
+		}
+		fns, ok := e.funcTargets(ret.Results[idx])
+		if !ok {
+			continue
+		}
+		for _, f := range fns {
+			b.add(e.reachFunc(f, true))
+		}
+	}
+	return b.q, b.r
 }

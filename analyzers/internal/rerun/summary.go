@@ -201,6 +201,12 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 				break
 			}
 		}
+		// The function value another package's function returned (an
+		// iterator over a query): its fact says what calling it reaches.
+		if q, r, ok := e.returnedByFact(c.Value); ok {
+			note(q, r)
+			break
+		}
 		// A function value: every target it may hold is a callee, and
 		// any of them reaching a sink is a per-rerun sink.
 		if fns, ok := e.funcTargets(c.Value); ok {
@@ -443,4 +449,35 @@ func localOnce(c *ssa.CallCommon) bool {
 		}
 		return false
 	}
+}
+
+// returnedByFact returns the chains of calling v, the result of a call of
+// a function of another package whose fact describes the function value
+// it returns. The function itself is a step that reaches the rest only
+// through its result, so the advice names the value, not it.
+func (e *engine) returnedByFact(v ssa.Value) (q, r *Chain, ok bool) {
+	call, isCall := v.(*ssa.Call)
+	if !isCall {
+		if x, isExtract := v.(*ssa.Extract); isExtract {
+			call, isCall = x.Tuple.(*ssa.Call)
+		}
+	}
+	if !isCall {
+		return nil, nil, false
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil || e.local(callee) {
+		return nil, nil, false
+	}
+	obj := funcObject(callee)
+	var f FuncFact
+	if obj == nil || obj.Pkg() == e.pkg || !e.pass.ImportObjectFact(obj.Origin(), &f) {
+		return nil, nil, false
+	}
+	if f.ReturnQuery == nil && f.ReturnResource == nil {
+		return nil, nil, false
+	}
+	st := stepOf(obj.Origin())
+	st.Makes = true
+	return f.ReturnQuery.prepend(st), f.ReturnResource.prepend(st), true
 }

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"iter"
 	"net/http"
 )
 
@@ -99,4 +100,30 @@ func CountOrders(ctx context.Context, db *sql.DB) (int, error) {
 		var n int
 		return n, db.QueryRowContext(ctx, "SELECT count(*) FROM orders").Scan(&n)
 	})
+}
+
+// Orders yields the orders as it reads them: ranging over its result
+// queries.
+func Orders(ctx context.Context, db *sql.DB) iter.Seq[Order] {
+	return func(yield func(Order) bool) {
+		rows, err := db.QueryContext(ctx, "SELECT id, total FROM orders")
+		if err != nil {
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var o Order
+			if rows.Scan(&o.ID, &o.Total) != nil || !yield(o) {
+				return
+			}
+		}
+	}
+}
+
+// Counter makes a loader: calling its result queries.
+func Counter(db *sql.DB) func(context.Context) (int, error) {
+	return func(ctx context.Context) (n int, err error) {
+		err = db.QueryRowContext(ctx, "SELECT count(*) FROM orders").Scan(&n)
+		return n, err
+	}
 }

@@ -273,3 +273,14 @@ func retriedElsewhere(ui *dash.UI) {
 	})
 	ui.Metric("Orders", strconv.Itoa(n+len(orders)), "")
 }
+
+// Function values another package's functions return: an iterator over a
+// query, a loader made by a factory.
+func returnedValues(ui *dash.UI) {
+	for o := range store.Orders(ui.Context(), db) { // want `^returnedValues → store.Orders → store.Orders.func1 → \(\*sql.DB\).QueryContext: database query runs on every rerun; move the query out of the function literal store.Orders returns into a loading function wrapped in dash.CacheData$`
+		_ = o
+	}
+	count := store.Counter(db)
+	n, _ := count(ui.Context()) // want `^returnedValues → store.Counter → store.Counter.func1 → \(\*sql.DB\).QueryRowContext: database query runs on every rerun; move the query out of the function literal store.Counter returns`
+	_ = n
+}
