@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/constant"
 	"go/token"
+	"go/types"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -167,11 +168,23 @@ func lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
 	return false
 }
 
-// globalKey names a location in package variables: a variable, or a
-// field of one (h.c), also through a pointer variable (lz.c).
+// globalKey names a location that outlives a call: a package variable, a
+// field of one (h.c), also through a pointer variable (lz.c), or a field
+// of a method's pointer receiver (l.c in func (l *lazyClient) get()),
+// taken to be such a variable's.
 type globalKey struct {
-	g    *ssa.Global
+	root ssa.Value // *ssa.Global or the receiver *ssa.Parameter
 	path string
+}
+
+// isReceiver reports whether p is the pointer receiver of its method.
+func isReceiver(p *ssa.Parameter) bool {
+	fn := p.Parent()
+	if fn.Signature.Recv() == nil || len(fn.Params) == 0 || fn.Params[0] != p {
+		return false
+	}
+	_, ptr := p.Type().Underlying().(*types.Pointer)
+	return ptr
 }
 
 // loadedGlobal returns the location v loads, when it is in a package
@@ -188,8 +201,11 @@ func loadedGlobal(v ssa.Value) (globalKey, bool) {
 func globalAddr(v ssa.Value) (globalKey, bool) {
 	switch v := v.(type) {
 	case *ssa.Global:
-		return globalKey{g: v}, true
+		return globalKey{root: v}, true
 	case *ssa.FieldAddr:
+		if p, ok := v.X.(*ssa.Parameter); ok && isReceiver(p) {
+			return globalKey{root: p, path: fmt.Sprintf(".%d", v.Field)}, true
+		}
 		k, ok := globalAddr(v.X)
 		if !ok {
 			if k, ok = loadedGlobal(v.X); !ok {

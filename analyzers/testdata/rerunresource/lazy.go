@@ -77,3 +77,38 @@ func lazyFieldRacy(ui *dash.UI) {
 		reports.db, _ = sql.Open("postgres", "postgres://db/reports") // want `^lazyFieldRacy → sql.Open: opens a connection pool into a package variable tested for nil without a lock`
 	}
 }
+
+// The same in a method, into a field of its receiver (a package-level
+// singleton's).
+type lazyClient struct {
+	sync.Mutex
+	c *redis.Client
+}
+
+func (l *lazyClient) get() *redis.Client {
+	l.Lock()
+	defer l.Unlock()
+	if l.c == nil {
+		l.c = redis.NewClient(&redis.Options{})
+	}
+	return l.c
+}
+
+type racyClient struct{ c *redis.Client }
+
+func (r *racyClient) get() *redis.Client {
+	if r.c == nil {
+		r.c = redis.NewClient(&redis.Options{})
+	}
+	return r.c
+}
+
+var (
+	lockedClient lazyClient
+	racyOne      racyClient
+)
+
+func lazyMethods(ui *dash.UI) {
+	lockedClient.get().Ping(ui.Context())
+	racyOne.get().Ping(ui.Context()) // want `^lazyMethods → \(\*racyClient\).get → redis.NewClient: opens a connection pool into a package variable tested for nil without a lock`
+}
