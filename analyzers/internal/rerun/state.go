@@ -155,6 +155,16 @@ func stateParam(fn *ssa.Function, v ssa.Value) int {
 		}
 	case *ssa.Field:
 		return stateParam(fn, x.X)
+	case *ssa.Alloc:
+		// A struct received by value is spilled to a local before a field
+		// is read: local Cart (c); *t0 = c; &t0.St.
+		for _, r := range *x.Referrers() {
+			if st, ok := r.(*ssa.Store); ok && st.Addr == x {
+				if p, ok := st.Val.(*ssa.Parameter); ok {
+					return paramIndex(fn, p)
+				}
+			}
+		}
 	}
 	return paramIndex(fn, v)
 }

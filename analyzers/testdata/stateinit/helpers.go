@@ -14,6 +14,14 @@ type settings struct{ st *dash.State }
 
 func (s *settings) reset() { s.st.Set("page", 1) }
 
+// filters holds the state and is passed by value: the compiler spills it
+// to a local before reading its field.
+type filters struct{ st *dash.State }
+
+func (f filters) clear() { f.st.Set("cart", []string{}) }
+
+func clearFilters(f filters) { f.st.Set("region", "") }
+
 func setTo[T any](st *dash.State, key string, v T) { st.Set(key, v) }
 
 func initAll(st *dash.State) { initCart(st) }
@@ -32,8 +40,11 @@ func remember(st *dash.State, region string) { st.Set("region", region) }
 
 func helpers(ui *dash.UI) {
 	st := ui.State()
-	initCart(st)                                        // want `^helpers → initCart: State.Set\("cart", ...\) runs on every rerun and resets the value the user changed; initialise it with SetDefault in initCart \(or guard the call with Has\)$`
-	(&settings{st: st}).reset()                         // want `helpers → \(\*settings\).reset: State.Set\("page", ...\)`
+	initCart(st)                // want `^helpers → initCart: State.Set\("cart", ...\) runs on every rerun and resets the value the user changed; initialise it with SetDefault in initCart \(or guard the call with Has\)$`
+	(&settings{st: st}).reset() // want `helpers → \(\*settings\).reset: State.Set\("page", ...\)`
+	f := filters{st: st}
+	f.clear()                                           // want `helpers → filters.clear: State.Set\("cart", ...\)`
+	clearFilters(f)                                     // want `helpers → clearFilters: State.Set\("region", ...\)`
 	setTo(st, "count", 0)                               // want `helpers → setTo: State.Set\("count", ...\)`
 	setTo(st, "region", ui.TextInput("Region", "EMEA")) // a value computed in the run
 	initAll(st)                                         // want `helpers → initAll → initCart: State.Set\("cart", ...\)`
