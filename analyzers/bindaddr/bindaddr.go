@@ -36,6 +36,7 @@ func run(pass *analysis.Pass) (any, error) {
 	if importsDash(pass.Pkg) {
 		c := &checker{pass: pass, rep: rep}
 		c.carriers = dashHandlerCarriers(pass.TypesInfo, pass.Files)
+		c.onceAssigned = assignedOnce(pass.TypesInfo, pass.Files)
 		for _, f := range pass.Files {
 			// A test's server (httptest, or one it starts itself) runs on
 			// the machine running the tests: loopback is right there.
@@ -82,6 +83,9 @@ type checker struct {
 	// found are the explicit loopback bindings, reported when the module
 	// has container manifests.
 	found []analysis.Diagnostic
+	// onceAssigned are the local variables assigned once, with their
+	// value: an address kept in one is followed to it.
+	onceAssigned map[*types.Var]ast.Expr
 }
 
 func (c *checker) file(f *ast.File) {
@@ -187,7 +191,7 @@ func (c *checker) servesDash(h ast.Expr) bool {
 
 // loopback reports e if it is a loopback address known at compile time.
 func (c *checker) loopback(e ast.Expr, where string) {
-	s, ok := constString(c.pass.TypesInfo, e)
+	s, ok := c.constString(e)
 	if !ok || !IsLoopback(s) {
 		return
 	}
@@ -199,25 +203,109 @@ func (c *checker) loopback(e ast.Expr, where string) {
 }
 
 // constString returns the compile-time value of e, or of the leftmost
-// operand of a string concatenation ("localhost:" + port).
-func constString(info *types.Info, e ast.Expr) (string, bool) {
-	e = ast.Unparen(e)
-	if tv, ok := info.Types[e]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
-		return constant.StringVal(tv.Value), true
-	}
-	switch e := e.(type) {
-	case *ast.BinaryExpr:
-		if e.Op == token.ADD {
-			return constString(info, e.X)
+// operand of a string concatenation ("localhost:" + port), or the host of
+// net.JoinHostPort, also through a local variable assigned once
+// (addr := net.JoinHostPort("127.0.0.1", port)).
+func (c *checker) constString(e ast.Expr) (string, bool) {
+	info := c.pass.TypesInfo
+	for range 8 { // a bound on chains of variables
+		e = ast.Unparen(e)
+		if tv, ok := info.Types[e]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
+			return constant.StringVal(tv.Value), true
 		}
-	case *ast.CallExpr:
-		// net.JoinHostPort("127.0.0.1", port): the host is the address.
-		if fn, ok := typeutil.Callee(info, e).(*types.Func); ok && fn.Pkg() != nil &&
-			fn.Pkg().Path() == "net" && fn.Name() == "JoinHostPort" && len(e.Args) == 2 {
-			return constString(info, e.Args[0])
+		switch x := e.(type) {
+		case *ast.BinaryExpr:
+			if x.Op != token.ADD {
+				return "", false
+			}
+			e = x.X
+		case *ast.CallExpr:
+			// net.JoinHostPort("127.0.0.1", port): the host is the address.
+			fn, ok := typeutil.Callee(info, x).(*types.Func)
+			if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "net" || fn.Name() != "JoinHostPort" || len(x.Args) != 2 {
+				return "", false
+			}
+			e = x.Args[0]
+		case *ast.Ident:
+			v, ok := info.Uses[x].(*types.Var)
+			if !ok || c.onceAssigned == nil {
+				return "", false
+			}
+			if e, ok = c.onceAssigned[v]; !ok {
+				return "", false
+			}
+		default:
+			return "", false
 		}
 	}
 	return "", false
+}
+
+// assignedOnce maps the local variables of the package that are assigned
+// exactly once, where they are declared (addr := ..., var addr = ...), to
+// that value.
+func assignedOnce(info *types.Info, files []*ast.File) map[*types.Var]ast.Expr {
+	vals := map[*types.Var]ast.Expr{}
+	again := map[*types.Var]bool{}
+	note := func(id *ast.Ident, val ast.Expr) {
+		if v, ok := info.Defs[id].(*types.Var); ok && v.Parent() != nil && v.Parent() != v.Pkg().Scope() {
+			vals[v] = val
+			return
+		}
+		if v, ok := info.Uses[id].(*types.Var); ok {
+			again[v] = true
+		}
+	}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					id, ok := ast.Unparen(l).(*ast.Ident)
+					if !ok {
+						continue
+					}
+					var val ast.Expr
+					if len(n.Lhs) == len(n.Rhs) && n.Tok == token.DEFINE {
+						val = n.Rhs[i]
+					}
+					if val == nil {
+						if v, ok := info.Uses[id].(*types.Var); ok {
+							again[v] = true
+						} else if v, ok := info.Defs[id].(*types.Var); ok {
+							again[v] = true
+						}
+						continue
+					}
+					note(id, val)
+				}
+			case *ast.ValueSpec:
+				for i, id := range n.Names {
+					if len(n.Values) == len(n.Names) {
+						note(id, n.Values[i])
+					}
+				}
+			case *ast.UnaryExpr:
+				// &addr: it may be assigned through the pointer.
+				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
+					if v, ok := info.Uses[id].(*types.Var); ok {
+						again[v] = true
+					}
+				}
+			case *ast.IncDecStmt:
+				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
+					if v, ok := info.Uses[id].(*types.Var); ok {
+						again[v] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	for v := range again {
+		delete(vals, v)
+	}
+	return vals
 }
 
 // IsLoopback reports whether addr ("host", "host:port" or "[v6]:port")

@@ -36,7 +36,14 @@ func serve(port string) error {
 	mux.Handle("/", h)
 	go http.ListenAndServe("localhost:"+port, mux)                   // want `http.ListenAndServe\("localhost:"\)`
 	go http.ListenAndServe(net.JoinHostPort("127.0.0.1", port), mux) // want `http.ListenAndServe\("127.0.0.1"\)`
-	srv := &http.Server{Addr: "[::1]:8080", Handler: a.Handler()}    // want `http.Server.Addr\("\[::1\]:8080"\)`
+	addr := "localhost:" + port                                      // kept in a variable assigned once
+	go http.ListenAndServe(addr, mux)                                // want `http.ListenAndServe\("localhost:"\)`
+	listen := "127.0.0.1:" + port
+	if port == "" {
+		listen = ":8501" // assigned again: its value is not known
+	}
+	go http.ListenAndServe(listen, mux)
+	srv := &http.Server{Addr: "[::1]:8080", Handler: a.Handler()} // want `http.Server.Addr\("\[::1\]:8080"\)`
 	go srv.ListenAndServe()
 	ok := &http.Server{Addr: ":8080", Handler: a.Handler()}
 	go ok.ListenAndServe()
