@@ -92,13 +92,18 @@ func runsOffPath(fn *types.Func) bool {
 	case DashPath:
 		return !IsSpinner(fn)
 	case "sync":
-		return recv == "Once" && fn.Name() == "Do"
+		return isOnceDo(fn)
 	case "net/http":
 		return (recv == "" || recv == "ServeMux") && (fn.Name() == "Handle" || fn.Name() == "HandleFunc")
 	case "time":
 		return recv == "" && fn.Name() == "AfterFunc"
 	}
 	return false
+}
+
+// isOnceDo reports whether fn is (*sync.Once).Do.
+func isOnceDo(fn *types.Func) bool {
+	return fn.Pkg() != nil && fn.Pkg().Path() == "sync" && recvName(fn) == "Once" && fn.Name() == "Do"
 }
 
 // IsSpinner reports whether fn is (*dash.UI).Spinner, which runs the

@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -69,7 +70,7 @@ func (e *engine) guardsOf(fn *ssa.Function) *guardSet {
 	}
 	g.reached = e.reachable(fn, e.triggerEdge)
 	session := e.hasEdge(fn, e.sessionEdge)
-	lazy := e.hasEdge(fn, lazyEdge)
+	lazy := e.hasEdge(fn, e.lazyEdge)
 	if !session && !lazy {
 		return g
 	}
@@ -85,7 +86,7 @@ func (e *engine) guardsOf(fn *ssa.Function) *guardSet {
 		bySession = without(e.sessionEdge)
 	}
 	if lazy {
-		byLazy = without(lazyEdge)
+		byLazy = without(e.lazyEdge)
 	}
 	for i, r := range g.reached {
 		switch {
@@ -114,7 +115,7 @@ func (e *engine) hasEdge(fn *ssa.Function, edge func(*ssa.Function, *ssa.BasicBl
 // lazyEdge reports whether successor succ of block b is the nil edge of a
 // test of a package variable (v == nil, v != nil) that the code reached
 // only through the edge assigns.
-func lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
+func (e *engine) lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
 	if len(b.Instrs) == 0 || len(b.Succs) != 2 || b.Succs[0] == b.Succs[1] {
 		return false
 	}
@@ -139,33 +140,14 @@ func lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
 	if succ != nilEdge {
 		return false
 	}
-	reached := make([]bool, len(fn.Blocks))
-	stack := []*ssa.BasicBlock{fn.Blocks[0]}
-	reached[0] = true
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for i, s := range x.Succs {
-			if x == b && i == succ || reached[s.Index] {
-				continue
-			}
-			reached[s.Index] = true
-			stack = append(stack, s)
+	return e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
+		st, ok := instr.(*ssa.Store)
+		if !ok {
+			return false
 		}
-	}
-	for _, blk := range fn.Blocks {
-		if reached[blk.Index] {
-			continue
-		}
-		for _, instr := range blk.Instrs {
-			if st, ok := instr.(*ssa.Store); ok {
-				if k, ok := globalAddr(st.Addr); ok && k == g {
-					return true
-				}
-			}
-		}
-	}
-	return false
+		k, ok := globalAddr(st.Addr)
+		return ok && k == g
+	})
 }
 
 // globalKey names a location that outlives a call: a package variable, a
@@ -261,15 +243,22 @@ func (e *engine) sessionEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool
 	if !ok || absent != succ {
 		return false
 	}
-	behind := e.reachable(fn, func(x *ssa.BasicBlock, i int) bool { return x == b && i == succ })
+	return e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
+		c, ok := instr.(*ssa.Call)
+		return ok && setsKey(c, key)
+	})
+}
+
+// behindEdge reports whether an instruction that only the edge from b to
+// its successor succ leads to satisfies is.
+func (e *engine) behindEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int, is func(ssa.Instruction) bool) bool {
+	reached := e.reachable(fn, func(x *ssa.BasicBlock, i int) bool { return x == b && i == succ })
 	for _, blk := range fn.Blocks {
-		if behind[blk.Index] {
+		if reached[blk.Index] {
 			continue
 		}
-		for _, instr := range blk.Instrs {
-			if c, ok := instr.(*ssa.Call); ok && setsKey(c, key) {
-				return true
-			}
+		if slices.ContainsFunc(blk.Instrs, is) {
+			return true
 		}
 	}
 	return false

@@ -434,8 +434,7 @@ func localOnce(c *ssa.CallCommon) bool {
 	if callee == nil || len(c.Args) == 0 {
 		return false
 	}
-	obj := funcObject(callee)
-	if obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "sync" || obj.Name() != "Do" || recvName(obj) != "Once" {
+	if obj := funcObject(callee); obj == nil || !isOnceDo(obj) {
 		return false
 	}
 	v := c.Args[0]
