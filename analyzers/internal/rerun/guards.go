@@ -116,11 +116,8 @@ func (e *engine) hasEdge(fn *ssa.Function, edge func(*ssa.Function, *ssa.BasicBl
 // test of a package variable (v == nil, v != nil) that the code reached
 // only through the edge assigns.
 func (e *engine) lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
-	if len(b.Instrs) == 0 || len(b.Succs) != 2 || b.Succs[0] == b.Succs[1] {
-		return false
-	}
-	ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
-	if !ok {
+	ifi := branch(b)
+	if ifi == nil {
 		return false
 	}
 	cmp, ok := ifi.Cond.(*ssa.BinOp)
@@ -232,11 +229,8 @@ func takesLock(fn *ssa.Function) bool {
 // through it sets that key (without the Set, the test would fail on
 // every rerun and guard nothing).
 func (e *engine) sessionEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
-	if len(b.Instrs) == 0 || len(b.Succs) != 2 || b.Succs[0] == b.Succs[1] {
-		return false
-	}
-	ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
-	if !ok {
+	ifi := branch(b)
+	if ifi == nil {
 		return false
 	}
 	key, absent, ok := e.presenceTest(ifi.Cond)
@@ -271,6 +265,16 @@ func setsKey(c *ssa.Call, key ssa.Value) bool {
 		len(c.Call.Args) == 3 && sameKey(c.Call.Args[1], key)
 }
 
+// branch returns the If ending b when it chooses between two different
+// blocks, or nil.
+func branch(b *ssa.BasicBlock) *ssa.If {
+	if len(b.Instrs) == 0 || len(b.Succs) != 2 || b.Succs[0] == b.Succs[1] {
+		return nil
+	}
+	ifi, _ := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+	return ifi
+}
+
 // reachable marks the blocks of fn reachable from its entry (and from its
 // recover block, entered by a panic) without taking an edge cut reports.
 func (e *engine) reachable(fn *ssa.Function, cut func(b *ssa.BasicBlock, succ int) bool) []bool {
@@ -300,11 +304,8 @@ func (e *engine) reachable(fn *ssa.Function, cut func(b *ssa.BasicBlock, succ in
 // a trigger fired: the true edge of "if clicked", the false edge of
 // "if !clicked" kept in a variable.
 func (e *engine) triggerEdge(b *ssa.BasicBlock, succ int) bool {
-	if len(b.Instrs) == 0 || len(b.Succs) != 2 || b.Succs[0] == b.Succs[1] {
-		return false
-	}
-	ifi, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
-	if !ok {
+	ifi := branch(b)
+	if ifi == nil {
 		return false
 	}
 	switch succ {
