@@ -32,17 +32,46 @@ type impl struct {
 
 // implIndex caches, per pass, the named types visible to the package and
 // the implementations found for each interface.
+//
+// An implementation of M has a method named M, declared on it or promoted
+// from an embedded field, so the types are indexed by the names of their
+// declared methods, and those with embedded fields are kept apart:
+// types.Implements then runs on a handful of candidates rather than on
+// every type of every package the package imports, which in a gRPC or pgx
+// dependency was most of the time spent exporting its facts.
 type implIndex struct {
-	types []*types.TypeName
-	hid   []HiddenImpl // from PackageFacts of visible packages
-	memo  map[implKey][]impl
+	byMethod map[string][]*types.TypeName // declared method name -> types
+	embeds   []*types.TypeName            // types with embedded fields
+	hid      []HiddenImpl                 // from PackageFacts of visible packages
+	memo     map[implKey][]impl
+}
+
+// candidates returns the types that may have a method named name.
+func (ix *implIndex) candidates(name string) []*types.TypeName {
+	declared := ix.byMethod[name]
+	return append(declared[:len(declared):len(declared)], ix.embeds...)
+}
+
+// add indexes one named type.
+func (ix *implIndex) add(tn *types.TypeName, n *types.Named) {
+	for m := range n.Methods() {
+		ix.byMethod[m.Name()] = append(ix.byMethod[m.Name()], tn)
+	}
+	if st, ok := n.Underlying().(*types.Struct); ok {
+		for f := range st.Fields() {
+			if f.Embedded() {
+				ix.embeds = append(ix.embeds, tn)
+				break
+			}
+		}
+	}
 }
 
 func (e *engine) implementations() *implIndex {
 	if e.impls != nil {
 		return e.impls
 	}
-	ix := &implIndex{memo: map[implKey][]impl{}}
+	ix := &implIndex{byMethod: map[string][]*types.TypeName{}, memo: map[implKey][]impl{}}
 	e.impls = ix
 	seen := map[*types.Package]bool{}
 	var visit func(p *types.Package)
@@ -56,13 +85,14 @@ func (e *engine) implementations() *implIndex {
 			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
 				continue
 			}
-			if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() > 0 {
+			n, ok := tn.Type().(*types.Named)
+			if !ok || n.TypeParams().Len() > 0 {
 				continue // generic types are instantiated by users
 			}
 			if strings.HasSuffix(e.pass.Fset.Position(tn.Pos()).Filename, "_test.go") {
 				continue
 			}
-			ix.types = append(ix.types, tn)
+			ix.add(tn, n)
 		}
 		if p != e.pkg {
 			var pf PackageFact
@@ -353,7 +383,11 @@ func (e *engine) visibleImpls(t types.Type, m *types.Func) []impl {
 	}
 	var out []impl
 	seen := map[string]bool{}
-	for _, tn := range ix.types {
+	for _, tn := range ix.candidates(m.Name()) {
+		key := tn.Pkg().Path() + "." + tn.Name()
+		if seen[key] {
+			continue // both declares the method and embeds
+		}
 		recv := types.Type(tn.Type())
 		if !types.Implements(recv, iface) {
 			recv = types.NewPointer(recv)
@@ -361,7 +395,6 @@ func (e *engine) visibleImpls(t types.Type, m *types.Func) []impl {
 				continue
 			}
 		}
-		key := tn.Pkg().Path() + "." + tn.Name()
 		seen[key] = true
 		im := impl{key: key}
 		sel := e.prog.MethodSets.MethodSet(recv).Lookup(m.Pkg(), m.Name())
