@@ -41,8 +41,11 @@ func run(pass *analysis.Pass) (any, error) {
 }
 
 // fix names the function to cache (see Chain.Cacheable), or says to move
-// the call into a loading function.
+// the call into a loading function; a write goes behind a trigger.
 func fix(res *rerun.Result, c *rerun.Chain) string {
+	if c.Kind.Writes() {
+		return writeFix(res, c)
+	}
 	i := c.Cacheable()
 	switch {
 	case c.Direct():
@@ -80,3 +83,21 @@ var litSuffix = regexp.MustCompile(`(\.func\d+)+$`)
 
 // enclosing returns the function a literal named name is declared in.
 func enclosing(name string) string { return litSuffix.ReplaceAllString(name, "") }
+
+// writeFix puts a write behind a trigger. A cache would run it once per
+// key and period and skip it for every other user action: advice to
+// cache it would turn one bug into another.
+func writeFix(res *rerun.Result, c *rerun.Chain) string {
+	const trigger = " only behind a trigger (a Button, or a form's SubmitButton), not in a cache, which would skip it"
+	i := c.Cacheable()
+	switch {
+	case c.Direct():
+		return "run it" + trigger
+	case i == len(c.Steps)-1:
+		// The function before the write draws: the write moves, not it.
+		return "move the " + c.Kind.Noun() + " in " + c.Steps[i-1].Format(res.Pkg) + " behind a trigger (a Button, or a form's SubmitButton); a cache would skip it"
+	case c.Steps[i].Anon || !c.Steps[i].Nameable(res.Pkg):
+		return "run the " + c.Kind.Noun() + trigger
+	}
+	return "call " + c.Steps[i].Format(res.Pkg) + trigger
+}

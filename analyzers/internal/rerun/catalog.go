@@ -14,6 +14,8 @@ const (
 	KindRPC        // a gRPC call
 	KindFile       // a file read; lower severity
 	KindCall       // a sink declared with the -sinks flag
+	KindWrite      // a database or cache write: belongs behind a trigger, never in a cache
+	KindPost       // an HTTP request that sends (POST): likewise
 
 	KindPool   // a connection pool or database handle
 	KindClient // an HTTP or gRPC client
@@ -37,6 +39,10 @@ func (k Kind) Describe() string {
 		return "file is read on every rerun"
 	case KindCall:
 		return "expensive call runs on every rerun"
+	case KindWrite:
+		return "database write runs on every rerun"
+	case KindPost:
+		return "HTTP POST runs on every rerun"
 	case KindPool:
 		return "opens a new connection pool on every rerun"
 	case KindClient:
@@ -75,9 +81,17 @@ func (k Kind) Noun() string {
 		return "RPC"
 	case KindFile:
 		return "file read"
+	case KindWrite:
+		return "write"
+	case KindPost:
+		return "POST"
 	}
 	return "call"
 }
+
+// Writes reports whether a sink of kind k changes something: running it
+// from a cache would skip it, so the advice is a trigger, not a cache.
+func (k Kind) Writes() bool { return k == KindWrite || k == KindPost }
 
 // entry is one row of a catalogue: a package-level function (recv == "")
 // or a method of the named type recv. name "*" matches every method of
@@ -109,35 +123,62 @@ func funcs(pkg string, kind Kind, names ...string) []entry {
 }
 
 var (
-	sqlCalls  = []string{"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext", "Prepare", "PrepareContext", "Begin", "BeginTx", "Ping", "PingContext", "Conn"}
-	pgxCalls  = []string{"Query", "QueryRow", "Exec", "Begin", "BeginTx", "SendBatch", "CopyFrom", "Prepare", "Ping", "Acquire"}
-	sqlxCalls = []string{"Select", "Get", "SelectContext", "GetContext", "Queryx", "QueryRowx", "QueryxContext", "QueryRowxContext", "NamedExec", "NamedQuery", "NamedExecContext", "NamedQueryContext", "MustExec", "MustExecContext", "Preparex", "PreparexContext", "PrepareNamed", "PrepareNamedContext", "Beginx", "BeginTxx", "MustBegin", "MustBeginTx"}
-	gormCalls = []string{"Find", "First", "Take", "Last", "Create", "CreateInBatches", "Save", "Update", "Updates", "UpdateColumn", "UpdateColumns", "Delete", "Count", "Pluck", "Scan", "Row", "Rows", "Exec", "FirstOrCreate", "FirstOrInit", "FindInBatches", "Transaction", "Begin"}
-	mongoColl = []string{"Find", "FindOne", "Aggregate", "CountDocuments", "EstimatedDocumentCount", "Distinct", "InsertOne", "InsertMany", "UpdateOne", "UpdateMany", "UpdateByID", "ReplaceOne", "DeleteOne", "DeleteMany", "FindOneAndUpdate", "FindOneAndReplace", "FindOneAndDelete", "BulkWrite", "Watch"}
+	sqlCalls  = []string{"Query", "QueryContext", "QueryRow", "QueryRowContext", "Prepare", "PrepareContext", "Begin", "BeginTx", "Ping", "PingContext", "Conn"}
+	pgxCalls  = []string{"Query", "QueryRow", "Begin", "BeginTx", "SendBatch", "Prepare", "Ping", "Acquire"}
+	sqlxCalls = []string{"Select", "Get", "SelectContext", "GetContext", "Queryx", "QueryRowx", "QueryxContext", "QueryRowxContext", "NamedQuery", "NamedQueryContext", "Preparex", "PreparexContext", "PrepareNamed", "PrepareNamedContext", "Beginx", "BeginTxx", "MustBegin", "MustBeginTx"}
+	gormCalls = []string{"Find", "First", "Take", "Last", "Count", "Pluck", "Scan", "Row", "Rows", "FirstOrInit", "FindInBatches", "Transaction", "Begin"}
+	mongoColl = []string{"Find", "FindOne", "Aggregate", "CountDocuments", "EstimatedDocumentCount", "Distinct", "Watch"}
+	// Writes: the rows above that change data.
+	sqlxWrites  = []string{"NamedExec", "NamedExecContext", "MustExec", "MustExecContext"}
+	gormWrites  = []string{"Create", "CreateInBatches", "Save", "Update", "Updates", "UpdateColumn", "UpdateColumns", "Delete", "Exec", "FirstOrCreate"}
+	mongoWrites = []string{"InsertOne", "InsertMany", "UpdateOne", "UpdateMany", "UpdateByID", "ReplaceOne", "DeleteOne", "DeleteMany", "FindOneAndUpdate", "FindOneAndReplace", "FindOneAndDelete", "BulkWrite"}
+	redisWrites = []string{
+		"Set", "SetNX", "SetXX", "SetEx", "SetArgs", "MSet", "MSetNX", "GetSet", "GetDel", "GetEx", "Append", "SetRange", "SetBit",
+		"Incr", "IncrBy", "IncrByFloat", "Decr", "DecrBy",
+		"Del", "Unlink", "Expire", "ExpireAt", "PExpire", "PExpireAt", "Persist", "Rename", "RenameNX", "Copy", "Move", "Restore",
+		"HSet", "HSetNX", "HMSet", "HDel", "HIncrBy", "HIncrByFloat",
+		"LPush", "LPushX", "RPush", "RPushX", "LPop", "RPop", "LRem", "LSet", "LTrim", "LInsert", "LMove", "RPopLPush",
+		"SAdd", "SRem", "SPop", "SMove",
+		"ZAdd", "ZAddNX", "ZAddXX", "ZIncrBy", "ZRem", "ZRemRangeByScore", "ZRemRangeByRank", "ZRemRangeByLex", "ZPopMin", "ZPopMax",
+		"PFAdd", "GeoAdd", "XAdd", "XDel", "XTrim", "XTrimMaxLen", "XAck",
+		"Publish", "SPublish", "FlushDB", "FlushAll",
+	}
 	redisPkgs = []string{"github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8", "github.com/go-redis/redis/v7"}
 	mongoPkgs = []string{"go.mongodb.org/mongo-driver/mongo", "go.mongodb.org/mongo-driver/v2/mongo"}
 )
 
-// sinkTable is the catalogue of calls that do I/O per call.
+// sinkTable is the catalogue of calls that do I/O per call. An explicit
+// row beats a wildcard one, so go-redis's write commands are writes and
+// the rest of its command sets queries.
 func sinkTable() []entry {
 	var t []entry
+	t = append(t, methods("database/sql", []string{"DB", "Conn", "Tx", "Stmt"}, KindWrite, "Exec", "ExecContext")...)
 	t = append(t, methods("database/sql", []string{"DB", "Conn", "Tx"}, KindQuery, sqlCalls...)...)
-	t = append(t, methods("database/sql", []string{"Stmt"}, KindQuery, "Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext")...)
-	t = append(t, funcs("net/http", KindHTTP, "Get", "Head", "Post", "PostForm")...)
-	t = append(t, methods("net/http", []string{"Client"}, KindHTTP, "Do", "Get", "Head", "Post", "PostForm")...)
+	t = append(t, methods("database/sql", []string{"Stmt"}, KindQuery, "Query", "QueryContext", "QueryRow", "QueryRowContext")...)
+	t = append(t, funcs("net/http", KindPost, "Post", "PostForm")...)
+	t = append(t, methods("net/http", []string{"Client"}, KindPost, "Post", "PostForm")...)
+	t = append(t, funcs("net/http", KindHTTP, "Get", "Head")...)
+	t = append(t, methods("net/http", []string{"Client"}, KindHTTP, "Do", "Get", "Head")...)
 	t = append(t, methods("net/http", []string{"Transport", "RoundTripper"}, KindHTTP, "RoundTrip")...)
 	for _, p := range []string{"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v4"} {
-		t = append(t, methods(p, []string{"Conn", "Tx"}, KindQuery, pgxCalls...)...)
-		t = append(t, methods(p+"/pgxpool", []string{"Pool", "Conn", "Tx"}, KindQuery, pgxCalls...)...)
+		for _, pkg := range []string{p, p + "/pgxpool"} {
+			t = append(t, methods(pkg, []string{"Pool", "Conn", "Tx"}, KindWrite, "Exec", "CopyFrom")...)
+			t = append(t, methods(pkg, []string{"Pool", "Conn", "Tx"}, KindQuery, pgxCalls...)...)
+		}
 	}
-	t = append(t, funcs("github.com/jmoiron/sqlx", KindQuery, "Select", "Get", "SelectContext", "GetContext", "NamedExec", "NamedQuery", "NamedExecContext", "NamedQueryContext", "MustExec", "MustExecContext")...)
+	t = append(t, funcs("github.com/jmoiron/sqlx", KindWrite, sqlxWrites...)...)
+	t = append(t, methods("github.com/jmoiron/sqlx", []string{"DB", "Tx", "Conn", "Stmt", "NamedStmt"}, KindWrite, sqlxWrites...)...)
+	t = append(t, funcs("github.com/jmoiron/sqlx", KindQuery, "Select", "Get", "SelectContext", "GetContext", "NamedQuery", "NamedQueryContext")...)
 	t = append(t, methods("github.com/jmoiron/sqlx", []string{"DB", "Tx", "Conn", "Stmt", "NamedStmt"}, KindQuery, sqlxCalls...)...)
+	t = append(t, methods("gorm.io/gorm", []string{"DB"}, KindWrite, gormWrites...)...)
 	t = append(t, methods("gorm.io/gorm", []string{"DB"}, KindQuery, gormCalls...)...)
 	for _, p := range redisPkgs {
+		t = append(t, methods(p, []string{"cmdable", "statefulCmdable", "Cmdable", "StatefulCmdable", "UniversalClient", "Client", "ClusterClient", "Ring", "Conn", "Pipeline", "Tx"}, KindWrite, redisWrites...)...)
 		t = append(t, methods(p, []string{"cmdable", "statefulCmdable", "Cmdable", "StatefulCmdable", "UniversalClient"}, KindQuery, "*")...)
 		t = append(t, methods(p, []string{"Client", "ClusterClient", "Ring", "Conn", "Pipeline", "Tx"}, KindQuery, "Do", "Process", "Pipelined", "TxPipelined", "Watch", "Exec")...)
 	}
 	for _, p := range mongoPkgs {
+		t = append(t, methods(p, []string{"Collection"}, KindWrite, mongoWrites...)...)
 		t = append(t, methods(p, []string{"Collection"}, KindQuery, mongoColl...)...)
 		t = append(t, methods(p, []string{"Client"}, KindQuery, "Ping", "ListDatabases", "ListDatabaseNames")...)
 		t = append(t, methods(p, []string{"Database"}, KindQuery, "RunCommand", "Aggregate", "ListCollections", "ListCollectionNames")...)
@@ -196,7 +237,10 @@ func newCatalogue(rows ...[]entry) *Catalogue {
 	c := &Catalogue{byKey: map[string]Kind{}, pkgs: map[string]bool{}, spread: map[string]bool{}}
 	for _, rs := range rows {
 		for _, r := range rs {
-			c.byKey[key(r.pkg, r.recv, r.name)] = r.kind
+			k := key(r.pkg, r.recv, r.name)
+			if _, dup := c.byKey[k]; !dup { // the first row wins: writes are listed first
+				c.byKey[k] = r.kind
+			}
 			c.pkgs[r.pkg] = true
 			if r.kind != KindFile {
 				c.spread[r.pkg] = true

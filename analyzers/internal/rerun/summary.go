@@ -216,7 +216,7 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 		}
 	}
 	note(e.argReach(c, inline))
-	return b.q, b.r
+	return writtenBy(c, b.q), b.r
 }
 
 // best keeps the chains to report: the shortest of each kind.

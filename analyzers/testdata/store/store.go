@@ -127,3 +127,9 @@ func Counter(db *sql.DB) func(context.Context) (int, error) {
 		return n, err
 	}
 }
+
+// Audit records an event: a write, carried across as one.
+func Audit(ctx context.Context, db *sql.DB, event string) error {
+	_, err := db.ExecContext(ctx, "INSERT INTO audit (event) VALUES ($1)", event)
+	return err
+}
