@@ -89,11 +89,24 @@ func enclosing(name string) string { return litSuffix.ReplaceAllString(name, "")
 // cache it would turn one bug into another.
 func writeFix(res *rerun.Result, c *rerun.Chain) string {
 	const trigger = " only behind a trigger (a Button, or a form's SubmitButton), not in a cache, which would skip it"
-	i := c.Cacheable()
+	// The trigger goes around the first call that does not draw, on this
+	// side of any goroutine the work is sent to.
+	last := len(c.Steps) - 1
+	i := 0
+	for j, s := range c.Steps[:last] {
+		if s.Serves {
+			break
+		}
+		if s.UI {
+			i = j + 1
+		}
+	}
 	switch {
 	case c.Direct():
 		return "run it" + trigger
-	case i == len(c.Steps)-1:
+	case c.Steps[i].Serves:
+		return "send the work to " + c.Steps[i].Format(res.Pkg) + trigger
+	case i == last:
 		// The function before the write draws: the write moves, not it.
 		return "move the " + c.Kind.Noun() + " in " + c.Steps[i-1].Format(res.Pkg) + " behind a trigger (a Button, or a form's SubmitButton); a cache would skip it"
 	case c.Steps[i].Anon || !c.Steps[i].Nameable(res.Pkg):

@@ -25,9 +25,11 @@ type engine struct {
 	triggers  map[ssa.Value]bool // memo of isTrigger; false while in progress
 	stores    *storeIndex        // built on first need
 	impls     *implIndex         // built on first need
-	exprs     map[token.Pos]ast.Expr
+	exprs     map[token.Pos]ast.Node
 	names     map[*ast.FuncLit]litName
 	visible   map[string]*types.Package // this package and all it imports, by path; built on first need
+	recvs     map[*types.Var][]recvSite // receives by where their channel is kept; built on first need
+	draining  map[*ssa.Function]bool    // receivers being followed from a send
 }
 
 // newEngine builds the SSA form of the package, the way
@@ -49,6 +51,7 @@ func newEngine(pass *analysis.Pass) *engine {
 		summaries: map[*ssa.Function]*summary{},
 		guards:    map[*ssa.Function]*guardSet{},
 		triggers:  map[ssa.Value]bool{},
+		draining:  map[*ssa.Function]bool{},
 	}
 	var add func(f *ssa.Function)
 	add = func(f *ssa.Function) {

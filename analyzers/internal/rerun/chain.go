@@ -32,6 +32,10 @@ type Step struct {
 	// Anon is true for a function literal that no variable names: the
 	// advice describes it instead of naming it.
 	Anon bool
+	// Serves is true for a goroutine's function that the previous step
+	// reaches by sending it work on a channel: it is not called, so it is
+	// no function to cache, and what it does per request is.
+	Serves bool
 }
 
 func stepOf(fn *types.Func) Step {
@@ -145,7 +149,7 @@ func (c *Chain) Cacheable() int {
 	last := len(c.Steps) - 1
 	first := 0
 	for i, s := range c.Steps[:last] {
-		if s.UI || s.Runs || s.Makes {
+		if s.UI || s.Runs || s.Makes || s.Serves {
 			first = i + 1
 		}
 	}

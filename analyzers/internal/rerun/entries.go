@@ -195,6 +195,16 @@ func (e *engine) walkEntry(ent *Entry) {
 					for _, lit := range inline {
 						walk(lit, lvl)
 					}
+				case *ssa.Send, *ssa.Select:
+					// Work handed to a goroutine that receives it.
+					q, r := e.sendReach(in)
+					if lvl != EveryRerun && lvl != perClick {
+						q, r = nil, r.onceAt(lvl, g.locked)
+					}
+					if q != nil || r != nil {
+						pos, end := e.span(in.Pos(), in)
+						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: lvl == perClick, Query: q, Resource: r})
+					}
 				case *ssa.Alloc:
 					r := e.literalResource(in)
 					if lvl != EveryRerun && lvl != perClick {
@@ -263,11 +273,12 @@ func (e *engine) span(pos token.Pos, instr ssa.Instruction) (token.Pos, token.Po
 
 func (e *engine) line(p token.Pos) int { return e.pass.Fset.Position(p).Line }
 
-// exprAt maps a call's Lparen or a composite literal's Lbrace to the
+// exprAt maps a call's Lparen, a composite literal's Lbrace or a send
+// statement's arrow to the
 // expression, indexing the files on first use.
-func (e *engine) exprAt(pos token.Pos) ast.Expr {
+func (e *engine) exprAt(pos token.Pos) ast.Node {
 	if e.exprs == nil {
-		e.exprs = map[token.Pos]ast.Expr{}
+		e.exprs = map[token.Pos]ast.Node{}
 		for _, f := range e.pass.Files {
 			ast.Inspect(f, func(n ast.Node) bool {
 				switch n := n.(type) {
@@ -275,6 +286,8 @@ func (e *engine) exprAt(pos token.Pos) ast.Expr {
 					e.exprs[n.Lparen] = n
 				case *ast.CompositeLit:
 					e.exprs[n.Lbrace] = n
+				case *ast.SendStmt:
+					e.exprs[n.Arrow] = n
 				}
 				return true
 			})

@@ -61,6 +61,8 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 				e.noteResets(fn, in, s)
 			case *ssa.Alloc:
 				found.add(nil, e.literalResource(in))
+			case *ssa.Send, *ssa.Select:
+				found.add(e.sendReach(in))
 			}
 		}
 	}

@@ -133,3 +133,30 @@ func Audit(ctx context.Context, db *sql.DB, event string) error {
 	_, err := db.ExecContext(ctx, "INSERT INTO audit (event) VALUES ($1)", event)
 	return err
 }
+
+// Refresher reloads the orders in a goroutine of its own whenever asked.
+type Refresher struct {
+	db   *sql.DB
+	kick chan string
+}
+
+func NewRefresher(db *sql.DB) *Refresher {
+	r := &Refresher{db: db, kick: make(chan string, 1)}
+	go r.loop()
+	return r
+}
+
+func (r *Refresher) loop() {
+	for reason := range r.kick {
+		r.db.ExecContext(context.Background(), "REFRESH MATERIALIZED VIEW orders_by_day")
+		_ = reason
+	}
+}
+
+// Refresh asks the loop for a refresh and returns at once.
+func (r *Refresher) Refresh(reason string) {
+	select {
+	case r.kick <- reason:
+	default:
+	}
+}

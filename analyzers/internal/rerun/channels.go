@@ -1,0 +1,178 @@
+package rerun
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the callee-resolution stage for channel sends. A page that
+// hands work to a long-lived goroutine (`jobs <- req`, a worker started in
+// main that ranges over jobs and queries) makes the worker query once per
+// send: the send reaches what the worker does after it receives. Channels
+// are matched by where they are kept, a package variable or a struct
+// field, since a worker and a page share a channel through one of those;
+// a channel made in the page reaches its workers through the go
+// statement that starts them, which is a call like any other.
+
+// chanHome is the variable a channel is kept in: a package-level var or
+// a struct field, or nil for a channel in a local.
+func chanHome(v ssa.Value) *types.Var {
+	switch v := v.(type) {
+	case *ssa.UnOp:
+		if v.Op != token.MUL {
+			return nil
+		}
+		switch a := v.X.(type) {
+		case *ssa.Global:
+			obj, _ := a.Object().(*types.Var)
+			return obj
+		case *ssa.FieldAddr:
+			return fieldVar(a.X.Type(), a.Field)
+		}
+	case *ssa.Field:
+		return fieldVar(v.X.Type(), v.Field)
+	}
+	return nil
+}
+
+// fieldVar returns field i of the struct t (or of the struct t points to).
+func fieldVar(t types.Type, i int) *types.Var {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok || i >= st.NumFields() {
+		return nil
+	}
+	return st.Field(i).Origin()
+}
+
+// recvSite is a receive from a channel kept in a variable: in fn, at
+// instruction index at of block b.
+type recvSite struct {
+	fn *ssa.Function
+	b  *ssa.BasicBlock
+	at int
+}
+
+// receivers returns the receives of the package from channels kept in
+// home, indexed on first need.
+func (e *engine) receivers(home *types.Var) []recvSite {
+	if e.recvs == nil {
+		e.recvs = map[*types.Var][]recvSite{}
+		for _, fn := range e.funcs {
+			for _, b := range fn.Blocks {
+				for i, instr := range b.Instrs {
+					for _, ch := range received(instr) {
+						if h := chanHome(ch); h != nil {
+							e.recvs[h] = append(e.recvs[h], recvSite{fn, b, i})
+						}
+					}
+				}
+			}
+		}
+	}
+	return e.recvs[home]
+}
+
+// received returns the channels instr receives from: a receive (a range
+// over a channel is one too) or the receiving cases of a select.
+func received(instr ssa.Instruction) []ssa.Value {
+	switch in := instr.(type) {
+	case *ssa.UnOp:
+		if in.Op == token.ARROW {
+			return []ssa.Value{in.X}
+		}
+	case *ssa.Select:
+		var out []ssa.Value
+		for _, st := range in.States {
+			if st.Dir == types.RecvOnly {
+				out = append(out, st.Chan)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// sent returns the channels instr sends on: a send, or the sending cases
+// of a select.
+func sent(instr ssa.Instruction) []ssa.Value {
+	switch in := instr.(type) {
+	case *ssa.Send:
+		return []ssa.Value{in.Chan}
+	case *ssa.Select:
+		var out []ssa.Value
+		for _, st := range in.States {
+			if st.Dir == types.SendOnly {
+				out = append(out, st.Chan)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// sendReach returns the chains of a send instruction: what the package's
+// receivers of each channel it sends on reach after they receive, each
+// chain starting at the receiving function.
+func (e *engine) sendReach(instr ssa.Instruction) (q, r *Chain) {
+	var b best
+	for _, ch := range sent(instr) {
+		home := chanHome(ch)
+		if home == nil {
+			continue
+		}
+		for _, rs := range e.receivers(home) {
+			if e.draining[rs.fn] {
+				continue // a worker that feeds itself
+			}
+			e.draining[rs.fn] = true
+			rq, rr := e.reachAfter(rs)
+			delete(e.draining, rs.fn)
+			st := e.stepOfFunc(rs.fn, false)
+			st.Serves = true
+			b.add(rq.prepend(st), rr.prepend(st))
+		}
+	}
+	return b.q, b.r
+}
+
+// reachAfter returns what fn reaches after the receive at rs: the calls
+// after it in its block and in every block reachable from there, with the
+// guards and once levels a summary applies.
+func (e *engine) reachAfter(rs recvSite) (q, r *Chain) {
+	g := e.guardsOf(rs.fn)
+	var found best
+	seen := map[*ssa.BasicBlock]bool{}
+	var visit func(b *ssa.BasicBlock, from int)
+	visit = func(b *ssa.BasicBlock, from int) {
+		if from == 0 {
+			if seen[b] {
+				return
+			}
+			seen[b] = true
+		}
+		if !g.guarded(b) {
+			o := g.onceLevel(b)
+			for _, instr := range b.Instrs[from:] {
+				c, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				cq, cr := e.callReach(c.Common(), nil)
+				if o != EveryRerun {
+					cq, cr = nil, cr.onceAt(o, g.locked)
+				}
+				found.add(cq, cr)
+			}
+		}
+		for _, s := range b.Succs {
+			visit(s, 0)
+		}
+	}
+	visit(rs.b, rs.at+1)
+	return found.q, found.r
+}
