@@ -46,6 +46,12 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 	if c.Kind.Writes() {
 		return writeFix(res, c)
 	}
+	for _, st := range c.Steps {
+		if st.PerValue {
+			// Its Once is fine; the value holding it is new each time.
+			return st.Format(res.Pkg) + " loads once per value of its receiver, and the value is made on every rerun: make it once (in main, or with dash.CacheSingleton)"
+		}
+	}
 	i := c.Cacheable()
 	switch {
 	case c.Direct():

@@ -20,16 +20,18 @@ type engine struct {
 	// in source order (parents before their literals).
 	funcs []*ssa.Function
 
-	summaries map[*ssa.Function]*summary
-	guards    map[*ssa.Function]*guardSet
-	triggers  map[ssa.Value]bool // memo of isTrigger; false while in progress
-	stores    *storeIndex        // built on first need
-	impls     *implIndex         // built on first need
-	exprs     map[token.Pos]ast.Node
-	names     map[*ast.FuncLit]litName
-	visible   map[string]*types.Package // this package and all it imports, by path; built on first need
-	recvs     map[*types.Var][]recvSite // receives by where their channel is kept; built on first need
-	draining  map[*ssa.Function]bool    // receivers being followed from a send
+	summaries  map[*ssa.Function]*summary
+	guards     map[*ssa.Function]*guardSet
+	triggers   map[ssa.Value]bool // memo of isTrigger; false while in progress
+	stores     *storeIndex        // built on first need
+	impls      *implIndex         // built on first need
+	exprs      map[token.Pos]ast.Node
+	names      map[*ast.FuncLit]litName
+	visible    map[string]*types.Package // this package and all it imports, by path; built on first need
+	recvs      map[*types.Var][]recvSite // receives by where their channel is kept; built on first need
+	draining   map[*ssa.Function]bool    // receivers being followed from a send
+	freshFuncs map[*ssa.Function]bool    // memo of returnsFresh
+	perValue   *bool                     // memo of hasPerValue
 }
 
 // newEngine builds the SSA form of the package, the way
@@ -44,14 +46,15 @@ func newEngine(pass *analysis.Pass) *engine {
 	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
 	pkg.Build()
 	e := &engine{
-		pass:      pass,
-		pkg:       pass.Pkg,
-		prog:      prog,
-		ssa:       pkg,
-		summaries: map[*ssa.Function]*summary{},
-		guards:    map[*ssa.Function]*guardSet{},
-		triggers:  map[ssa.Value]bool{},
-		draining:  map[*ssa.Function]bool{},
+		pass:       pass,
+		pkg:        pass.Pkg,
+		prog:       prog,
+		ssa:        pkg,
+		summaries:  map[*ssa.Function]*summary{},
+		guards:     map[*ssa.Function]*guardSet{},
+		triggers:   map[ssa.Value]bool{},
+		draining:   map[*ssa.Function]bool{},
+		freshFuncs: map[*ssa.Function]bool{},
 	}
 	var add func(f *ssa.Function)
 	add = func(f *ssa.Function) {

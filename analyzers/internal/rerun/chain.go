@@ -36,6 +36,10 @@ type Step struct {
 	// reaches by sending it work on a channel: it is not called, so it is
 	// no function to cache, and what it does per request is.
 	Serves bool
+	// PerValue is true for a method that does its work once per value of
+	// its receiver (a sync.Once in a field, a nil test of a field) called
+	// on a value made on every call: what to make once is the value.
+	PerValue bool
 }
 
 func stepOf(fn *types.Func) Step {

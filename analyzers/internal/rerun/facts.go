@@ -39,6 +39,11 @@ type FuncFact struct {
 	// factory), starting at that value: what its caller reaches by
 	// calling, or ranging over, the result.
 	ReturnQuery, ReturnResource *Chain
+	// PerValueQuery and PerValueResource are the chains the method
+	// reaches once per value of its receiver (lifetimes.go); Fresh is
+	// true for a function whose first result is a value it makes.
+	PerValueQuery, PerValueResource *Chain
+	Fresh                           bool
 }
 
 // ParamCall says that a function calls its parameter Index (or, when Elem
@@ -102,7 +107,7 @@ func (f *FuncFact) String() string {
 
 func (f *FuncFact) empty() bool {
 	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0 && len(f.Open) == 0 &&
-		f.ReturnQuery == nil && f.ReturnResource == nil
+		f.ReturnQuery == nil && f.ReturnResource == nil && f.PerValueQuery == nil && f.PerValueResource == nil && !f.Fresh
 }
 
 // PackageFact marks a package that exports at least one FuncFact, so that
@@ -195,6 +200,10 @@ func (e *engine) fact(fn *ssa.Function) *FuncFact {
 	}
 	f.Query, f.Resource, f.Resets, f.UI = s.query, s.resource, s.resets, s.ui
 	f.ReturnQuery, f.ReturnResource = e.returnedReach(fn)
+	f.PerValueQuery, f.PerValueResource = s.perValueQ, s.perValueR
+	// Constructors matter to importers only in a package with methods
+	// that work once per value.
+	f.Fresh = e.hasPerValue() && e.returnsFresh(fn)
 	if f.Query != nil && f.Query.Kind == KindFile && e.dependencyModule() {
 		// A library's file reads are its own business: pgx reads the
 		// certificates a DSN names while parsing it, and reporting

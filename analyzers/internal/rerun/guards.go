@@ -41,6 +41,9 @@ import (
 type guardSet struct {
 	reached []bool
 	once    []Once
+	// perValue marks the blocks behind a lazy test of a field of the
+	// method's receiver: once per receiver value.
+	perValue []bool
 	// locked is true when the function takes a mutex: its lazy
 	// initialisations are then taken to be done under it.
 	locked bool
@@ -52,6 +55,12 @@ func (g *guardSet) guarded(b *ssa.BasicBlock) bool {
 }
 
 // onceLevel says how often b runs, when not only after a trigger.
+// onValue reports whether b runs once per value of the method's receiver
+// (behind a lazy test of one of its fields).
+func (g *guardSet) onValue(b *ssa.BasicBlock) bool {
+	return b.Index < len(g.perValue) && g.perValue[b.Index]
+}
+
 func (g *guardSet) onceLevel(b *ssa.BasicBlock) Once {
 	if b.Index < len(g.once) {
 		return g.once[b.Index]
@@ -87,6 +96,13 @@ func (e *engine) guardsOf(fn *ssa.Function) *guardSet {
 	}
 	if lazy {
 		byLazy = without(e.lazyEdge)
+		if e.hasEdge(fn, e.recvLazyEdge) {
+			byRecv := without(e.recvLazyEdge)
+			g.perValue = make([]bool, len(fn.Blocks))
+			for i, r := range g.reached {
+				g.perValue[i] = r && !byRecv[i]
+			}
+		}
 	}
 	for i, r := range g.reached {
 		switch {
@@ -116,18 +132,34 @@ func (e *engine) hasEdge(fn *ssa.Function, edge func(*ssa.Function, *ssa.BasicBl
 // test of a package variable (v == nil, v != nil) that the code reached
 // only through the edge assigns.
 func (e *engine) lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
+	_, ok := e.lazyRoot(fn, b, succ)
+	return ok
+}
+
+// recvLazyEdge is a lazyEdge on a field of the method's receiver: once per
+// value of the receiver, which is once per process only if the value
+// lives that long.
+func (e *engine) recvLazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
+	root, ok := e.lazyRoot(fn, b, succ)
+	_, recv := root.(*ssa.Parameter)
+	return ok && recv
+}
+
+// lazyRoot returns the root of the location a lazy edge tests: the
+// package variable or the receiver.
+func (e *engine) lazyRoot(fn *ssa.Function, b *ssa.BasicBlock, succ int) (ssa.Value, bool) {
 	ifi := branch(b)
 	if ifi == nil {
-		return false
+		return nil, false
 	}
 	cmp, ok := ifi.Cond.(*ssa.BinOp)
 	if !ok || cmp.Op != token.EQL && cmp.Op != token.NEQ {
-		return false
+		return nil, false
 	}
 	g, ok := loadedGlobal(cmp.X)
 	if !ok || !isNil(cmp.Y) {
 		if g, ok = loadedGlobal(cmp.Y); !ok || !isNil(cmp.X) {
-			return false
+			return nil, false
 		}
 	}
 	nilEdge := 0 // v == nil: the true edge
@@ -135,9 +167,9 @@ func (e *engine) lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
 		nilEdge = 1
 	}
 	if succ != nilEdge {
-		return false
+		return nil, false
 	}
-	return e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
+	assigned := e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
 		st, ok := instr.(*ssa.Store)
 		if !ok {
 			return false
@@ -145,6 +177,7 @@ func (e *engine) lazyEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool {
 		k, ok := globalAddr(st.Addr)
 		return ok && k == g
 	})
+	return g.root, assigned
 }
 
 // globalKey names a location that outlives a call: a package variable, a

@@ -158,15 +158,25 @@ func stateParam(fn *ssa.Function, v ssa.Value) int {
 	case *ssa.Alloc:
 		// A struct received by value is spilled to a local before a field
 		// is read: local Cart (c); *t0 = c; &t0.St.
-		for _, r := range *x.Referrers() {
-			if st, ok := r.(*ssa.Store); ok && st.Addr == x {
-				if p, ok := st.Val.(*ssa.Parameter); ok {
-					return paramIndex(fn, p)
-				}
-			}
+		if p := spilledParam(x); p != nil {
+			return paramIndex(fn, p)
 		}
 	}
 	return paramIndex(fn, v)
+}
+
+// spilledParam returns the parameter a local holds when the compiler
+// spilled it there: a struct received by value whose field is addressed,
+// a parameter a closure captures (local T (c); *t0 = c).
+func spilledParam(a *ssa.Alloc) *ssa.Parameter {
+	for _, r := range *a.Referrers() {
+		if st, ok := r.(*ssa.Store); ok && st.Addr == a {
+			if p, ok := st.Val.(*ssa.Parameter); ok {
+				return p
+			}
+		}
+	}
+	return nil
 }
 
 // paramIndex returns the index of the parameter of fn that v is (through

@@ -15,10 +15,13 @@ import (
 
 type summary struct {
 	query, resource *Chain // starting after the function
-	params          []ParamCall
-	resets          []ResetSpec
-	ui              bool
-	open            []OpenCall // see open.go
+	// perValueQ and perValueR are reached once per value of the method's
+	// receiver (lifetimes.go), starting after the function.
+	perValueQ, perValueR *Chain
+	params               []ParamCall
+	resets               []ResetSpec
+	ui                   bool
+	open                 []OpenCall // see open.go
 }
 
 func (e *engine) summarise(fn *ssa.Function) *summary {
@@ -33,10 +36,25 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 	}
 	s.ui = drawsUI(fn)
 	g := e.guardsOf(fn)
-	var found best
+	var found, perValue best
 	for _, b := range fn.Blocks {
 		if g.guarded(b) {
 			continue // runs once per click, not on every call
+		}
+		for _, instr := range b.Instrs {
+			if c, ok := instr.(ssa.CallInstruction); ok && recvOnce(c.Common()) {
+				perValue.add(e.onceArgReach(c.Common()))
+			}
+		}
+		if g.onValue(b) {
+			for _, instr := range b.Instrs {
+				switch in := instr.(type) {
+				case ssa.CallInstruction:
+					perValue.add(e.callReach(in.Common(), nil))
+				case *ssa.Alloc:
+					perValue.add(nil, e.literalResource(in))
+				}
+			}
 		}
 		if o := g.onceLevel(b); o != EveryRerun {
 			// Runs once per session or per process: only the resources it
@@ -67,6 +85,7 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 		}
 	}
 	s.query, s.resource = found.q, found.r
+	s.perValueQ, s.perValueR = perValue.q, perValue.r
 	return s
 }
 
@@ -187,6 +206,7 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 	case c.StaticCallee() != nil:
 		if inline == nil || !inline(c.StaticCallee()) {
 			note(e.reachFunc(c.StaticCallee(), false))
+			note(e.perValueReach(c))
 		}
 	default:
 		if _, builtin := c.Value.(*ssa.Builtin); builtin {

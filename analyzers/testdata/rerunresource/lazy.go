@@ -112,3 +112,11 @@ func lazyMethods(ui *dash.UI) {
 	lockedClient.get().Ping(ui.Context())
 	racyOne.get().Ping(ui.Context()) // want `^lazyMethods → \(\*racyClient\).get → redis.NewClient: opens a connection pool into a package variable tested for nil without a lock`
 }
+
+// The same methods on a value made in the page: a new client every rerun,
+// lock or not.
+func lazyOnFresh(ui *dash.UI) {
+	var l lazyClient
+	l.get().Ping(ui.Context())               // want `^lazyOnFresh → \(\*lazyClient\).get → redis.NewClient: opens a new connection pool on every rerun`
+	(&racyClient{}).get().Ping(ui.Context()) // want `^lazyOnFresh → \(\*racyClient\).get → redis.NewClient: opens a new connection pool on every rerun`
+}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"iter"
 	"net/http"
+	"sync"
 )
 
 type Order struct {
@@ -159,4 +160,23 @@ func (r *Refresher) Refresh(reason string) {
 	case r.kick <- reason:
 	default:
 	}
+}
+
+// Catalog loads its categories once per Catalog.
+type Catalog struct {
+	db   *sql.DB
+	once sync.Once
+	cats []string
+}
+
+func NewCatalog(db *sql.DB) *Catalog { return &Catalog{db: db} }
+
+func (c *Catalog) Categories(ctx context.Context) []string {
+	c.once.Do(func() {
+		rows, err := c.db.QueryContext(ctx, "SELECT name FROM categories")
+		if err == nil {
+			rows.Close()
+		}
+	})
+	return c.cats
 }
