@@ -28,6 +28,9 @@ type impl struct {
 	fn     *ssa.Function // the method, when the program has its body
 	obj    *types.Func   // the method's object, known through facts
 	chains *MethodChains // from a PackageFact, for types out of sight
+	// reached holds the query and resource chains when they are known
+	// already (an adapter of function values, adapterImpl).
+	reached *[2]*Chain
 }
 
 // implIndex caches, per pass, the named types visible to the package and
@@ -328,6 +331,8 @@ func literalFunc(v ssa.Value) (*ssa.Function, bool) {
 
 func (e *engine) implReach(im impl) (q, r *Chain) {
 	switch {
+	case im.reached != nil:
+		return im.reached[0], im.reached[1]
 	case im.fn != nil:
 		return e.reachFunc(im.fn, true)
 	case im.obj != nil:
@@ -348,10 +353,9 @@ func (e *engine) tracedImpls(v ssa.Value, m *types.Func) []impl {
 	if t.unknown || len(t.concrete) == 0 {
 		return nil
 	}
-	concrete := t.concrete
 	var out []impl
-	for _, t := range concrete {
-		sel := e.prog.MethodSets.MethodSet(t).Lookup(m.Pkg(), m.Name())
+	for _, typ := range t.concrete {
+		sel := e.prog.MethodSets.MethodSet(typ).Lookup(m.Pkg(), m.Name())
 		if sel == nil {
 			return nil
 		}
@@ -359,9 +363,38 @@ func (e *engine) tracedImpls(v ssa.Value, m *types.Func) []impl {
 		if fn == nil {
 			return nil
 		}
-		out = append(out, impl{key: types.TypeString(t, nil), fn: fn})
+		im := impl{key: types.TypeString(typ, nil), fn: fn}
+		if vals := t.adapted[typ]; vals != nil {
+			im = e.adapterImpl(im, vals)
+		}
+		out = append(out, im)
 	}
 	return out
+}
+
+// adapterImpl is the implementation of a method of a function type (type
+// loaderFunc func(ctx) ..., func (f loaderFunc) Load(ctx) { return f(ctx) })
+// for the function values vals converted to it: what the method reaches
+// itself, and, when it calls its receiver, what those functions reach.
+func (e *engine) adapterImpl(im impl, vals []ssa.Value) impl {
+	params, _, st, ok := e.calleeFact(im.fn)
+	if !ok || !slices.ContainsFunc(params, func(p ParamCall) bool { return p.Index == 0 && !p.Elem }) {
+		return im
+	}
+	var b best
+	b.add(e.reachFunc(im.fn, true))
+	st.Runs = true
+	for _, v := range vals {
+		fns, ok := e.funcTargets(v)
+		if !ok {
+			continue
+		}
+		for _, f := range fns {
+			q, r := e.reachFunc(f, true)
+			b.add(q.prepend(st), r.prepend(st))
+		}
+	}
+	return impl{key: im.key, reached: &[2]*Chain{b.q, b.r}}
 }
 
 // visibleImpls returns every visible non-test implementation of method m

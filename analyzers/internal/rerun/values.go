@@ -161,7 +161,11 @@ type tracer struct {
 	// concrete collects, for an interface value, the dynamic types
 	// converted into it.
 	concrete []types.Type
-	unknown  bool
+	// adapted holds, per named function type with methods converted into
+	// the interface (an http.HandlerFunc-style adapter), the function
+	// values converted: what its methods run when they call the receiver.
+	adapted map[types.Type][]ssa.Value
+	unknown bool
 }
 
 func (e *engine) newTracer() *tracer {
@@ -211,6 +215,18 @@ func (t *tracer) value(v ssa.Value) {
 	case *ssa.ChangeType:
 		t.value(v.X)
 	case *ssa.MakeInterface:
+		if n, ok := types.Unalias(v.X.Type()).(*types.Named); ok && n.NumMethods() > 0 {
+			if _, isFunc := n.Underlying().(*types.Signature); isFunc {
+				if t.adapted == nil {
+					t.adapted = map[types.Type][]ssa.Value{}
+				}
+				if t.adapted[n] == nil {
+					t.concrete = append(t.concrete, n)
+				}
+				t.adapted[n] = append(t.adapted[n], v.X)
+				return
+			}
+		}
 		if _, isFunc := v.X.Type().Underlying().(*types.Signature); isFunc || types.IsInterface(v.X.Type()) {
 			t.value(v.X)
 			return

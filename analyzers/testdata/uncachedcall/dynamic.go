@@ -284,3 +284,23 @@ func returnedValues(ui *dash.UI) {
 	n, _ := count(ui.Context()) // want `^returnedValues → store.Counter → store.Counter.func1 → \(\*sql.DB\).QueryRowContext: database query runs on every rerun; move the query out of the function literal store.Counter returns`
 	_ = n
 }
+
+// Function types with methods adapt function values to an interface (the
+// http.HandlerFunc pattern): the method runs the value converted.
+type salesSource interface {
+	Sales(ctx context.Context, region string) ([]Sale, error)
+}
+
+type salesFunc func(ctx context.Context, region string) ([]Sale, error)
+
+func (f salesFunc) Sales(ctx context.Context, region string) ([]Sale, error) { return f(ctx, region) }
+
+func inMemory(ctx context.Context, region string) ([]Sale, error) { return nil, nil }
+
+func adapters(ui *dash.UI) {
+	var src salesSource = salesFunc(loadSales)
+	src.Sales(ui.Context(), "EMEA") // want `^adapters → salesFunc.Sales → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap loadSales in dash.CacheData$`
+
+	var mem salesSource = salesFunc(inMemory)
+	mem.Sales(ui.Context(), "EMEA") // an adapter of a function without I/O
+}
