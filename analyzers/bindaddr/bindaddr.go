@@ -4,14 +4,12 @@ import (
 	_ "embed"
 	"fmt"
 	"go/ast"
-	"go/constant"
-	"go/token"
 	"go/types"
 	"net"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/types/typeutil"
+	"golang.org/x/tools/go/ssa"
 
 	"github.com/dashvet/dashvet/analyzers/internal/analyzerdoc"
 	"github.com/dashvet/dashvet/analyzers/internal/rerun"
@@ -36,7 +34,9 @@ func run(pass *analysis.Pass) (any, error) {
 	if importsDash(pass.Pkg) {
 		c := &checker{pass: pass, rep: rep}
 		c.carriers = dashHandlerCarriers(pass.TypesInfo, pass.Files)
-		c.onceAssigned = assignedOnce(pass.TypesInfo, pass.Files)
+		// An explicit loopback address is a choice for local use unless
+		// the module is built into a container: look for one only then.
+		_, c.manifests, _ = containerManifests(pass)
 		for _, f := range pass.Files {
 			// A test's server (httptest, or one it starts itself) runs on
 			// the machine running the tests: loopback is right there.
@@ -45,14 +45,8 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			c.file(f)
 		}
-		// An explicit loopback address is a choice for local use unless
-		// the module is built into a container: report it only then.
-		if len(c.found) > 0 {
-			if _, manifests, _ := containerManifests(pass); len(manifests) > 0 {
-				for _, d := range c.found {
-					rep.Report(d)
-				}
-			}
+		for _, d := range c.found {
+			rep.Report(d)
 		}
 		if pass.Pkg.Name() == "main" && !c.addressInCode && len(c.runs) > 0 {
 			checkManifests(pass, rep, c.runs[0])
@@ -80,12 +74,14 @@ type checker struct {
 	addressInCode bool
 	// runs are the dash.Run and (*dash.App).Run calls.
 	runs []*ast.CallExpr
-	// found are the explicit loopback bindings, reported when the module
-	// has container manifests.
+	// manifests are the container manifests of the package directory and
+	// the module root: without one, loopback is a choice for local use.
+	manifests []string
+	// found are the explicit loopback bindings.
 	found []analysis.Diagnostic
-	// onceAssigned are the local variables assigned once, with their
-	// value: an address kept in one is followed to it.
-	onceAssigned map[*types.Var]ast.Expr
+	// values answers what an address expression may hold, on SSA; built
+	// on first need.
+	values *resolver
 }
 
 func (c *checker) file(f *ast.File) {
@@ -189,123 +185,39 @@ func (c *checker) servesDash(h ast.Expr) bool {
 	return containsDashHandler(c.pass.TypesInfo, h, c.carriers)
 }
 
-// loopback reports e if it is a loopback address known at compile time.
+// loopback reports e if an address it may hold is a loopback address
+// known at compile time (see values.go), unless the manifests configure
+// what selects another: the environment variable or the flag it is the
+// default of.
 func (c *checker) loopback(e ast.Expr, where string) {
-	s, ok := c.constString(e)
-	if !ok || !IsLoopback(s) {
+	if len(c.manifests) == 0 {
 		return
 	}
-	c.found = append(c.found, analysis.Diagnostic{
-		Pos:     e.Pos(),
-		End:     e.End(),
-		Message: fmt.Sprintf("%s(%q): a server bound to a loopback address is unreachable from outside its container or host; %s", where, s, fixAdvice),
-	})
-}
-
-// constString returns the compile-time value of e, or of the leftmost
-// operand of a string concatenation ("localhost:" + port), or the host of
-// net.JoinHostPort, also through a local variable assigned once
-// (addr := net.JoinHostPort("127.0.0.1", port)).
-func (c *checker) constString(e ast.Expr) (string, bool) {
-	info := c.pass.TypesInfo
-	for range 8 { // a bound on chains of variables
-		e = ast.Unparen(e)
-		if tv, ok := info.Types[e]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
-			return constant.StringVal(tv.Value), true
+	if c.values == nil {
+		c.values = newResolver(rerun.BuildSSA(c.pass, ssa.GlobalDebug), c.pass.TypesInfo)
+	}
+	for _, cand := range c.values.exprValues(c.pass.Files, e) {
+		if !IsLoopback(cand.addr) {
+			continue
 		}
-		switch x := e.(type) {
-		case *ast.BinaryExpr:
-			if x.Op != token.ADD {
-				return "", false
+		var msg string
+		switch {
+		case cand.env != "":
+			if manifestsSetEnv(c.manifests, cand.env) {
+				continue
 			}
-			e = x.X
-		case *ast.CallExpr:
-			// net.JoinHostPort("127.0.0.1", port): the host is the address.
-			fn, ok := typeutil.Callee(info, x).(*types.Func)
-			if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "net" || fn.Name() != "JoinHostPort" || len(x.Args) != 2 {
-				return "", false
+			msg = fmt.Sprintf("%s(%q, the default when %s is unset): a server bound to a loopback address is unreachable from outside its container or host, and no container manifest sets %s; set it there, or default to \"0.0.0.0\"", where, cand.addr, cand.env, cand.env)
+		case cand.flag != "":
+			if manifestsPassFlag(c.manifests, cand.flag) {
+				continue
 			}
-			e = x.Args[0]
-		case *ast.Ident:
-			v, ok := info.Uses[x].(*types.Var)
-			if !ok || c.onceAssigned == nil {
-				return "", false
-			}
-			if e, ok = c.onceAssigned[v]; !ok {
-				return "", false
-			}
+			msg = fmt.Sprintf("%s(%q, the default of flag -%s): a server bound to a loopback address is unreachable from outside its container or host, and no container manifest passes -%s; pass it there, or default to \"0.0.0.0\"", where, cand.addr, cand.flag, cand.flag)
 		default:
-			return "", false
+			msg = fmt.Sprintf("%s(%q): a server bound to a loopback address is unreachable from outside its container or host; %s", where, cand.addr, fixAdvice)
 		}
+		c.found = append(c.found, analysis.Diagnostic{Pos: e.Pos(), End: e.End(), Message: msg})
+		return // one finding per address
 	}
-	return "", false
-}
-
-// assignedOnce maps the local variables of the package that are assigned
-// exactly once, where they are declared (addr := ..., var addr = ...), to
-// that value.
-func assignedOnce(info *types.Info, files []*ast.File) map[*types.Var]ast.Expr {
-	vals := map[*types.Var]ast.Expr{}
-	again := map[*types.Var]bool{}
-	note := func(id *ast.Ident, val ast.Expr) {
-		if v, ok := info.Defs[id].(*types.Var); ok && v.Parent() != nil && v.Parent() != v.Pkg().Scope() {
-			vals[v] = val
-			return
-		}
-		if v, ok := info.Uses[id].(*types.Var); ok {
-			again[v] = true
-		}
-	}
-	for _, f := range files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.AssignStmt:
-				for i, l := range n.Lhs {
-					id, ok := ast.Unparen(l).(*ast.Ident)
-					if !ok {
-						continue
-					}
-					var val ast.Expr
-					if len(n.Lhs) == len(n.Rhs) && n.Tok == token.DEFINE {
-						val = n.Rhs[i]
-					}
-					if val == nil {
-						if v, ok := info.Uses[id].(*types.Var); ok {
-							again[v] = true
-						} else if v, ok := info.Defs[id].(*types.Var); ok {
-							again[v] = true
-						}
-						continue
-					}
-					note(id, val)
-				}
-			case *ast.ValueSpec:
-				for i, id := range n.Names {
-					if len(n.Values) == len(n.Names) {
-						note(id, n.Values[i])
-					}
-				}
-			case *ast.UnaryExpr:
-				// &addr: it may be assigned through the pointer.
-				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
-					if v, ok := info.Uses[id].(*types.Var); ok {
-						again[v] = true
-					}
-				}
-			case *ast.IncDecStmt:
-				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
-					if v, ok := info.Uses[id].(*types.Var); ok {
-						again[v] = true
-					}
-				}
-			}
-			return true
-		})
-	}
-	for v := range again {
-		delete(vals, v)
-	}
-	return vals
 }
 
 // IsLoopback reports whether addr ("host", "host:port" or "[v6]:port")

@@ -30,7 +30,7 @@ func TestBindAddr(t *testing.T) {
 		return run(pass)
 	}
 	analysistest.Run(t, testenv.Dir(t), &a,
-		"./bindaddr/code", "./bindaddr/docker", "./bindaddr/dockerok", "./bindaddr/compose", "./bindaddr/local", "./bindaddr/nogo")
+		"./bindaddr/code", "./bindaddr/docker", "./bindaddr/dockerok", "./bindaddr/compose", "./bindaddr/local", "./bindaddr/nogo", "./bindaddr/config")
 }
 
 func TestIsLoopback(t *testing.T) {

@@ -206,3 +206,35 @@ func configured(path string, re *regexp.Regexp) bool {
 	}
 	return false
 }
+
+// manifestsSetEnv reports whether a manifest sets the environment variable
+// name (ENV, environment:, a Kubernetes env entry, docker run -e) to a
+// non-loopback value or one taken from the deployer's environment.
+func manifestsSetEnv(paths []string, name string) bool {
+	n := regexp.QuoteMeta(name)
+	return anyValue(paths,
+		regexp.MustCompile(`(?:^|[\s"'\[,-])`+n+`(?:["']?\s*[=:]\s*|\s+)["']?([^\s"',\]]+)`),
+		regexp.MustCompile(`name:\s*["']?`+n+`["']?\s*\n\s*value:\s*["']?([^\s"']+)`))
+}
+
+// manifestsPassFlag reports whether a manifest passes the command-line
+// flag name (-name or --name, with = or a space) a non-loopback value.
+func manifestsPassFlag(paths []string, name string) bool {
+	return anyValue(paths, regexp.MustCompile(`(?:^|[\s"'\[,])--?`+regexp.QuoteMeta(name)+`(?:=|["']?\s*,?\s*["']?|\s+)["']?([^\s"',\]]+)`))
+}
+
+// anyValue reports whether one of the patterns captures, in one of the
+// files, a value that is not a loopback address.
+func anyValue(paths []string, res ...*regexp.Regexp) bool {
+	for _, p := range paths {
+		b := read(p)
+		for _, re := range res {
+			for _, m := range re.FindAllSubmatch(b, -1) {
+				if v := string(m[1]); v != "" && (strings.HasPrefix(v, "$") || !IsLoopback(v)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -39,12 +39,8 @@ type engine struct {
 // packages that passed the relevance test: requiring buildssa would build
 // SSA for every package of a run, std included (see docs/performance.md).
 func newEngine(pass *analysis.Pass) *engine {
-	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
-	for _, p := range pass.Pkg.Imports() {
-		prog.CreatePackage(p, nil, nil, true)
-	}
-	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
-	pkg.Build()
+	pkg := BuildSSA(pass, 0)
+	prog := pkg.Prog
 	e := &engine{
 		pass:       pass,
 		pkg:        pass.Pkg,
@@ -84,6 +80,19 @@ func newEngine(pass *analysis.Pass) *engine {
 		}
 	}
 	return e
+}
+
+// BuildSSA builds the SSA form of the pass's package alone, its imports
+// created from their types, the way buildssa does. Analyzers call it once
+// their fast path has passed, so that packages they skip cost no SSA.
+func BuildSSA(pass *analysis.Pass, mode ssa.BuilderMode) *ssa.Package {
+	prog := ssa.NewProgram(pass.Fset, mode)
+	for _, p := range pass.Pkg.Imports() {
+		prog.CreatePackage(p, nil, nil, true)
+	}
+	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
+	pkg.Build()
+	return pkg
 }
 
 // origin maps a generic instance to its generic function, whose body the

@@ -40,9 +40,9 @@ func serve(port string) error {
 	go http.ListenAndServe(addr, mux)                                // want `http.ListenAndServe\("localhost:"\)`
 	listen := "127.0.0.1:" + port
 	if port == "" {
-		listen = ":8501" // assigned again: its value is not known
+		listen = ":8501" // assigned again: loopback on the other path still
 	}
-	go http.ListenAndServe(listen, mux)
+	go http.ListenAndServe(listen, mux) // want `http.ListenAndServe\("127.0.0.1:"\)`
 	srv := &http.Server{Addr: "[::1]:8080", Handler: a.Handler()} // want `http.Server.Addr\("\[::1\]:8080"\)`
 	go srv.ListenAndServe()
 	ok := &http.Server{Addr: ":8080", Handler: a.Handler()}
