@@ -42,7 +42,7 @@ func serve(port string) error {
 	if port == "" {
 		listen = ":8501" // assigned again: loopback on the other path still
 	}
-	go http.ListenAndServe(listen, mux) // want `http.ListenAndServe\("127.0.0.1:"\)`
+	go http.ListenAndServe(listen, mux)                           // want `http.ListenAndServe\("127.0.0.1:"\)`
 	srv := &http.Server{Addr: "[::1]:8080", Handler: a.Handler()} // want `http.Server.Addr\("\[::1\]:8080"\)`
 	go srv.ListenAndServe()
 	ok := &http.Server{Addr: ":8080", Handler: a.Handler()}
