@@ -164,6 +164,17 @@ func (e *engine) walkEntry(ent *Entry) {
 		}
 		visited[fn] = level
 		g := e.guardsOf(fn)
+		// addSite records what an instruction at pos reaches, as it
+		// stands at level lvl.
+		addSite := func(pos token.Pos, in ssa.Instruction, lvl Once, q, r *Chain) {
+			if lvl != EveryRerun && lvl != perClick {
+				q, r = nil, r.onceAt(lvl, g.locked)
+			}
+			if q != nil || r != nil {
+				pos, end := e.span(pos, in)
+				ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: lvl == perClick, Query: q, Resource: r})
+			}
+		}
 		for _, b := range fn.Blocks {
 			lvl := level
 			switch {
@@ -184,13 +195,7 @@ func (e *engine) walkEntry(ent *Entry) {
 						}
 						return false
 					})
-					if lvl != EveryRerun && lvl != perClick {
-						q, r = nil, r.onceAt(lvl, g.locked)
-					}
-					if q != nil || r != nil {
-						pos, end := e.span(c.Pos(), in)
-						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: lvl == perClick, Query: q, Resource: r})
-					}
+					addSite(c.Pos(), in, lvl, q, r)
 					e.entryResets(ent, fn, in, lvl != EveryRerun)
 					for _, lit := range inline {
 						walk(lit, lvl)
@@ -198,22 +203,9 @@ func (e *engine) walkEntry(ent *Entry) {
 				case *ssa.Send, *ssa.Select:
 					// Work handed to a goroutine that receives it.
 					q, r := e.sendReach(in)
-					if lvl != EveryRerun && lvl != perClick {
-						q, r = nil, r.onceAt(lvl, g.locked)
-					}
-					if q != nil || r != nil {
-						pos, end := e.span(in.Pos(), in)
-						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: lvl == perClick, Query: q, Resource: r})
-					}
+					addSite(in.Pos(), in, lvl, q, r)
 				case *ssa.Alloc:
-					r := e.literalResource(in)
-					if lvl != EveryRerun && lvl != perClick {
-						r = r.onceAt(lvl, g.locked)
-					}
-					if r != nil {
-						pos, end := e.span(in.Pos(), in)
-						ent.Sites = append(ent.Sites, &Site{Pos: pos, End: end, Trigger: lvl == perClick, Resource: r})
-					}
+					addSite(in.Pos(), in, lvl, nil, e.literalResource(in))
 				}
 			}
 		}
