@@ -377,11 +377,17 @@ func (q *question) envRead(v ssa.Value, b *binding) string {
 			c = &call.Call
 		}
 	}
-	if c == nil || len(c.Args) != 1 {
+	if c == nil || len(c.Args) == 0 {
 		return ""
 	}
 	callee := c.StaticCallee()
+	if fn := callee; fn != nil && fn.Pkg != nil && fn.Pkg.Pkg.Path() == "strings" && strings.HasPrefix(fn.Name(), "Trim") || isFunc(callee, "strings", "ToLower") {
+		return q.envRead(c.Args[0], b) // strings.TrimSpace(os.Getenv("ADDR"))
+	}
 	if !isFunc(callee, "os", "Getenv") && !isFunc(callee, "os", "LookupEnv") {
+		return ""
+	}
+	if len(c.Args) != 1 {
 		return ""
 	}
 	arg := c.Args[0]

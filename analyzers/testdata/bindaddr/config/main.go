@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/dashvet/dashvet/dash"
 )
@@ -50,6 +51,12 @@ func main() {
 		addr = "localhost:8080"
 	}
 	go http.ListenAndServe(addr, h) // want `http.ListenAndServe\("localhost:8080", the default when APP_ADDR is unset\)`
+
+	trimmed := strings.TrimSpace(os.Getenv("ADDR_OK"))
+	if trimmed == "" {
+		trimmed = "127.0.0.1:8501"
+	}
+	go http.ListenAndServe(trimmed, h) // the Dockerfile sets ADDR_OK
 
 	_ = []dash.Option{
 		dash.Address(defaultAddr()),                           // want `dash.Address\("localhost:8501"\): a server bound to a loopback address`
