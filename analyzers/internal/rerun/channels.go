@@ -3,6 +3,7 @@ package rerun
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -121,23 +122,57 @@ func sent(instr ssa.Instruction) []ssa.Value {
 func (e *engine) sendReach(instr ssa.Instruction) (q, r *Chain) {
 	var b best
 	for _, ch := range sent(instr) {
-		home := chanHome(ch)
-		if home == nil {
-			continue
-		}
-		for _, rs := range e.receivers(home) {
-			if e.draining[rs.fn] {
-				continue // a worker that feeds itself
-			}
-			e.draining[rs.fn] = true
-			rq, rr := e.reachAfter(rs)
-			delete(e.draining, rs.fn)
-			st := e.stepOfFunc(rs.fn, false)
-			st.Serves = true
-			b.add(rq.prepend(st), rr.prepend(st))
+		if home := chanHome(ch); home != nil {
+			b.add(e.homeReach(home))
 		}
 	}
 	return b.q, b.r
+}
+
+// homeReach returns what a send on a channel kept in home reaches: what
+// this package's receivers do after they receive, and, for a variable or
+// field of another package, what its ChanFact says of that package's.
+func (e *engine) homeReach(home *types.Var) (q, r *Chain) {
+	var b best
+	if home.Pkg() != nil && home.Pkg() != e.pkg {
+		var f ChanFact
+		if e.pass.ImportObjectFact(home, &f) {
+			b.add(f.Query, f.Resource)
+		}
+	}
+	for _, rs := range e.receivers(home) {
+		if e.draining[rs.fn] {
+			continue // a worker that feeds itself
+		}
+		e.draining[rs.fn] = true
+		rq, rr := e.reachAfter(rs)
+		delete(e.draining, rs.fn)
+		st := e.stepOfFunc(rs.fn, false)
+		st.Serves = true
+		b.add(rq.prepend(st), rr.prepend(st))
+	}
+	return b.q, b.r
+}
+
+// chanFacts returns, for each channel home of this package with a
+// receiver here that reaches something, the fact importers sending on it
+// need, in source order.
+func (e *engine) chanFacts() (homes []*types.Var, facts []*ChanFact) {
+	e.receivers(nil) // index
+	for home := range e.recvs {
+		if home.Pkg() == e.pkg {
+			homes = append(homes, home)
+		}
+	}
+	slices.SortFunc(homes, func(a, b *types.Var) int { return int(a.Pos() - b.Pos()) })
+	kept := homes[:0]
+	for _, home := range homes {
+		if q, r := e.homeReach(home); q != nil || r != nil {
+			kept = append(kept, home)
+			facts = append(facts, &ChanFact{Query: q, Resource: r})
+		}
+	}
+	return kept, facts
 }
 
 // reachAfter returns what fn reaches after the receive at rs: the calls

@@ -72,6 +72,27 @@ type ResetSpec struct {
 // AFact implements analysis.Fact.
 func (*FuncFact) AFact() {}
 
+// ChanFact is attached to a package variable or struct field that holds
+// a channel the package's goroutines receive work from: what a send on it
+// reaches (channels.go), for a sender in another package.
+type ChanFact struct {
+	Query, Resource *Chain
+}
+
+// AFact implements analysis.Fact.
+func (*ChanFact) AFact() {}
+
+func (f *ChanFact) String() string {
+	var parts []string
+	if f.Query != nil {
+		parts = append(parts, "query: "+f.Query.Format(nil))
+	}
+	if f.Resource != nil {
+		parts = append(parts, "resource: "+f.Resource.Format(nil))
+	}
+	return "send reaches " + strings.Join(parts, "; ")
+}
+
 func (f *FuncFact) String() string {
 	var parts []string
 	if f.Query != nil {
@@ -169,6 +190,11 @@ func (e *engine) exportFacts() {
 			continue
 		}
 		e.pass.ExportObjectFact(obj, f)
+		exported = true
+	}
+	homes, chans := e.chanFacts()
+	for i, home := range homes {
+		e.pass.ExportObjectFact(home, chans[i])
 		exported = true
 	}
 	hidden := e.hiddenImpls()

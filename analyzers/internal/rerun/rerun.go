@@ -21,7 +21,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/dashvet/dashvet/blob/main/docs/analyzers/README.md",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Result](),
-	FactTypes:  []analysis.Fact{new(FuncFact), new(PackageFact)},
+	FactTypes:  []analysis.Fact{new(FuncFact), new(PackageFact), new(ChanFact)},
 }
 
 // ExtraSinks and ExtraResources hold the catalogue rows added on the

@@ -180,3 +180,14 @@ func (c *Catalog) Categories(ctx context.Context) []string {
 	})
 	return c.cats
 }
+
+// Jobs takes work for the job worker, started once by StartJobs.
+var Jobs = make(chan string, 16)
+
+func StartJobs(db *sql.DB) { go jobWorker(db) }
+
+func jobWorker(db *sql.DB) {
+	for job := range Jobs {
+		db.ExecContext(context.Background(), "INSERT INTO jobs (name) VALUES ($1)", job)
+	}
+}

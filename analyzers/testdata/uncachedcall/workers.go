@@ -82,6 +82,8 @@ func workers(ui *dash.UI) {
 
 	ticks <- 1 // the receiver does no I/O
 
+	store.Jobs <- "rerun" // want `^workers → store.jobWorker → \(\*sql.DB\).ExecContext: database write runs on every rerun; send the work to store.jobWorker only behind a trigger`
+
 	auditLog <- "viewed" // want `^workers → auditWriter → \(\*sql.DB\).ExecContext: database write runs on every rerun; send the work to auditWriter only behind a trigger`
 
 	prices.Price("sku-1")      // want `workers → \(\*priceService\).Price → \(\*priceService\).serve → \(\*sql.DB\).QueryRowContext: database query runs on every rerun; move the query out of \(\*priceService\).serve into a loading function wrapped in dash.CacheData$`
