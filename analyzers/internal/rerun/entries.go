@@ -200,10 +200,18 @@ func (e *engine) walkEntry(ent *Entry) {
 					for _, lit := range inline {
 						walk(lit, lvl)
 					}
-				case *ssa.Send, *ssa.Select:
+				case *ssa.Send:
 					// Work handed to a goroutine that receives it.
 					q, r := e.sendReach(in)
 					addSite(in.Pos(), in, lvl, q, r)
+				case *ssa.Select:
+					// Each sending case, on its own line.
+					for _, st := range in.States {
+						if home := chanHome(st.Chan); home != nil && st.Dir == types.SendOnly {
+							q, r := e.homeReach(home)
+							addSite(st.Pos, in, lvl, q, r)
+						}
+					}
 				case *ssa.Alloc:
 					addSite(in.Pos(), in, lvl, nil, e.literalResource(in))
 				}
