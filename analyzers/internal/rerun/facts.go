@@ -2,6 +2,7 @@ package rerun
 
 import (
 	"fmt"
+	"go/token"
 	"go/types"
 	"maps"
 	"slices"
@@ -39,6 +40,9 @@ type FuncFact struct {
 	// factory), starting at that value: what its caller reaches by
 	// calling, or ranging over, the result.
 	ReturnQuery, ReturnResource *Chain
+	// ReturnParams are the parameters the returned function value calls
+	// (a decorator factory: func Timed(name string, f F) F).
+	ReturnParams []ParamCall
 	// PerValueQuery and PerValueResource are the chains the method
 	// reaches once per value of its receiver (lifetimes.go); Fresh is
 	// true for a function whose first result is a value it makes.
@@ -128,7 +132,7 @@ func (f *FuncFact) String() string {
 
 func (f *FuncFact) empty() bool {
 	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0 && len(f.Open) == 0 &&
-		f.ReturnQuery == nil && f.ReturnResource == nil && f.PerValueQuery == nil && f.PerValueResource == nil && !f.Fresh
+		f.ReturnQuery == nil && f.ReturnResource == nil && len(f.ReturnParams) == 0 && f.PerValueQuery == nil && f.PerValueResource == nil && !f.Fresh
 }
 
 // PackageFact marks a package that exports at least one FuncFact, so that
@@ -226,6 +230,7 @@ func (e *engine) fact(fn *ssa.Function) *FuncFact {
 	}
 	f.Query, f.Resource, f.Resets, f.UI = s.query, s.resource, s.resets, s.ui
 	f.ReturnQuery, f.ReturnResource = e.returnedReach(fn)
+	f.ReturnParams = e.returnedParams(fn)
 	f.PerValueQuery, f.PerValueResource = s.perValueQ, s.perValueR
 	// Constructors matter to importers only in a package with methods
 	// that work once per value.
@@ -371,4 +376,87 @@ func (e *engine) returnedReach(fn *ssa.Function) (q, r *Chain) {
 		}
 	}
 	return b.q, b.r
+}
+
+// returnedParams returns the parameters of fn that the function literal
+// it returns calls: those it captured and calls, directly or by handing
+// them to a callee that runs them.
+func (e *engine) returnedParams(fn *ssa.Function) []ParamCall {
+	var out []ParamCall
+	for _, blk := range fn.Blocks {
+		ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return)
+		if !ok {
+			continue
+		}
+		for _, res := range ret.Results {
+			mc, ok := res.(*ssa.MakeClosure)
+			if !ok {
+				continue
+			}
+			lit := mc.Fn.(*ssa.Function)
+			for i, fv := range lit.FreeVars {
+				// A captured variable is shared: bound as the local the
+				// parameter was spilled to.
+				bound := mc.Bindings[i]
+				if a, ok := bound.(*ssa.Alloc); ok {
+					if p := spilledParam(a); p != nil {
+						bound = p
+					}
+				}
+				pi, elem := paramOf(fn, bound)
+				if pi < 0 || elem {
+					continue
+				}
+				for _, via := range e.freeVarRuns(lit, fv) {
+					if !slices.ContainsFunc(out, func(p ParamCall) bool { return p.Index == pi }) {
+						out = append(out, ParamCall{Index: pi, Via: via})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// freeVarRuns returns how lit runs its free variable fv: nil steps for a
+// direct call, the runner's steps for a callee that runs it; nothing when
+// it does not.
+func (e *engine) freeVarRuns(lit *ssa.Function, fv *ssa.FreeVar) [][]Step {
+	var out [][]Step
+	for _, b := range lit.Blocks {
+		for _, instr := range b.Instrs {
+			ci, ok := instr.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			c := ci.Common()
+			if !c.IsInvoke() && isFreeVar(c.Value, fv) {
+				out = append(out, []Step{})
+				continue
+			}
+			callee := c.StaticCallee()
+			if callee == nil {
+				continue
+			}
+			params, _, st, ok := e.calleeFact(callee)
+			if !ok {
+				continue
+			}
+			for _, p := range params {
+				if p.Index < len(c.Args) && isFreeVar(c.Args[p.Index], fv) && !p.Elem {
+					st.Runs = true
+					out = append(out, append([]Step{st}, p.Via...))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// isFreeVar reports whether v is fv or the value loaded from it.
+func isFreeVar(v ssa.Value, fv *ssa.FreeVar) bool {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		v = u.X
+	}
+	return v == fv
 }

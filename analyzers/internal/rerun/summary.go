@@ -227,6 +227,16 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 		// iterator over a query): its fact says what calling it reaches.
 		if q, r, ok := e.returnedByFact(c.Value); ok {
 			note(q, r)
+			q, r, _ = e.returnedRuns(c.Value)
+			note(q, r)
+			break
+		}
+		// The function value a decorator factory returned, which runs
+		// the function this call gave it (timed := metrics.Timed("q",
+		// load)): a call of what was given, and only of that; the
+		// literal's other callers gave it other functions.
+		if q, r, ok := e.returnedRuns(c.Value); ok {
+			note(q, r)
 			break
 		}
 		// A function value: every target it may hold is a callee, and
@@ -495,10 +505,61 @@ func (e *engine) returnedByFact(v ssa.Value) (q, r *Chain, ok bool) {
 	if obj == nil || obj.Pkg() == e.pkg || !e.pass.ImportObjectFact(obj.Origin(), &f) {
 		return nil, nil, false
 	}
-	if f.ReturnQuery == nil && f.ReturnResource == nil {
+	if f.ReturnQuery == nil && f.ReturnResource == nil && len(f.ReturnParams) == 0 {
 		return nil, nil, false
 	}
 	st := stepOf(obj.Origin())
 	st.Makes = true
 	return f.ReturnQuery.prepend(st), f.ReturnResource.prepend(st), true
+}
+
+// returnedRuns returns the chains of calling v, the function value a
+// decorator factory returned: the functions the call handed it, run by
+// the returned literal (its parameters listed by returnedParams, or its
+// fact's ReturnParams). The factory is a step that makes the runner, so
+// the advice names what was handed to it.
+func (e *engine) returnedRuns(v ssa.Value) (q, r *Chain, ok bool) {
+	call, isCall := v.(*ssa.Call)
+	if !isCall {
+		if x, isExtract := v.(*ssa.Extract); isExtract && x.Index == 0 {
+			call, isCall = x.Tuple.(*ssa.Call)
+		}
+	}
+	if !isCall {
+		return nil, nil, false
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil {
+		return nil, nil, false
+	}
+	callee = origin(callee)
+	var params []ParamCall
+	var st Step
+	if e.local(callee) {
+		params = e.returnedParams(callee)
+		st = e.stepOfFunc(callee, false)
+	} else {
+		obj := funcObject(callee)
+		var f FuncFact
+		if obj == nil || obj.Pkg() == e.pkg || !e.pass.ImportObjectFact(obj, &f) {
+			return nil, nil, false
+		}
+		params = f.ReturnParams
+		st = stepOf(obj)
+	}
+	if len(params) == 0 {
+		return nil, nil, false
+	}
+	st.Makes = true
+	var b best
+	for _, p := range params {
+		if p.Index >= len(call.Call.Args) {
+			continue
+		}
+		for _, f := range e.argTargets(call.Call.Args[p.Index], p.Elem) {
+			fq, fr := e.reachFunc(f, true)
+			b.add(prependAll(fq, st, p.Via), prependAll(fr, st, p.Via))
+		}
+	}
+	return b.q, b.r, true
 }

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"sync"
+	"time"
 )
 
 type Order struct {
@@ -189,5 +190,14 @@ func StartJobs(db *sql.DB) { go jobWorker(db) }
 func jobWorker(db *sql.DB) {
 	for job := range Jobs {
 		db.ExecContext(context.Background(), "INSERT INTO jobs (name) VALUES ($1)", job)
+	}
+}
+
+// Timed wraps a loader with a timer: the loader it returns runs fn.
+func Timed[K, V any](name string, fn func(context.Context, K) (V, error)) func(context.Context, K) (V, error) {
+	return func(ctx context.Context, k K) (V, error) {
+		start := time.Now()
+		defer func() { _ = time.Since(start) }()
+		return fn(ctx, k)
 	}
 }

@@ -304,3 +304,26 @@ func adapters(ui *dash.UI) {
 	var mem salesSource = salesFunc(inMemory)
 	mem.Sales(ui.Context(), "EMEA") // an adapter of a function without I/O
 }
+
+// Decorator factories return a function that runs the one they are given.
+func logged[K, V any](fn func(context.Context, K) (V, error)) func(context.Context, K) (V, error) {
+	return func(ctx context.Context, k K) (V, error) {
+		v, err := fn(ctx, k)
+		return v, err
+	}
+}
+
+func pureSales(ctx context.Context, region string) ([]Sale, error) { return nil, nil }
+
+func factories(ui *dash.UI) {
+	timed := store.Timed("sales", loadSales)
+	timed(ui.Context(), "EMEA") // want `^factories → store.Timed → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap loadSales in dash.CacheData$`
+	withLog := logged(loadSales)
+	withLog(ui.Context(), "EMEA") // want `^factories → logged → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap loadSales in dash.CacheData$`
+	pure := store.Timed("pure", pureSales)
+	pure(ui.Context(), "EMEA")              // a factory around a function without I/O
+	logged(pureSales)(ui.Context(), "EMEA") // the literal's other caller gave it loadSales, not this one
+	logged(cachedSales.Get)(ui.Context(), "EMEA")
+}
+
+var cachedSales = dash.CacheData(loadSales)
