@@ -389,6 +389,9 @@ func (e *engine) returnedParams(fn *ssa.Function) []ParamCall {
 			continue
 		}
 		for _, res := range ret.Results {
+			if ct, ok := res.(*ssa.ChangeType); ok {
+				res = ct.X // a literal returned as a named func type
+			}
 			mc, ok := res.(*ssa.MakeClosure)
 			if !ok {
 				continue

@@ -229,7 +229,9 @@ func (e *engine) analysed(p *types.Package) bool {
 		byPath[imp.Path()] = imp
 	}
 	hasFacts := func(path string) bool { return e.pass.ImportPackageFact(byPath[path], new(PackageFact)) }
-	return MayExportFacts(p.Path(), e.inStd(p.Path()), paths, hasFacts)
+	// Whether p is the user's code is not known from its types: as a
+	// library, it is analysed only for what it imports.
+	return MayExportFacts(p.Path(), e.inStd(p.Path()), false, paths, hasFacts)
 }
 
 // ifaceOf returns the named interface that declares method m, or nil.

@@ -151,7 +151,9 @@ func relevance(pass *analysis.Pass) (scope, bool) {
 		paths = append(paths, imp.Path())
 	}
 	hasFacts := func(path string) bool { return pass.ImportPackageFact(byPath[path], new(PackageFact)) }
-	if !MayExportFacts(pass.Pkg.Path(), isStd(pass), paths, hasFacts) {
+	std := isStd(pass)
+	user := !std && pass.Module != nil && pass.Module.Version == ""
+	if !MayExportFacts(pass.Pkg.Path(), std, user, paths, hasFacts) {
 		return 0, false
 	}
 	if byPath[DashPath] != nil {

@@ -315,6 +315,13 @@ func logged[K, V any](fn func(context.Context, K) (V, error)) func(context.Conte
 
 func pureSales(ctx context.Context, region string) ([]Sale, error) { return nil, nil }
 
+type salesLoader func(context.Context, string) ([]Sale, error)
+
+// traced returns its literal as a named function type.
+func traced(f salesLoader) salesLoader {
+	return func(ctx context.Context, region string) ([]Sale, error) { return f(ctx, region) }
+}
+
 func factories(ui *dash.UI) {
 	timed := store.Timed("sales", loadSales)
 	timed(ui.Context(), "EMEA") // want `^factories → store.Timed → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap loadSales in dash.CacheData$`
@@ -324,6 +331,8 @@ func factories(ui *dash.UI) {
 	pure(ui.Context(), "EMEA")              // a factory around a function without I/O
 	logged(pureSales)(ui.Context(), "EMEA") // the literal's other caller gave it loadSales, not this one
 	logged(cachedSales.Get)(ui.Context(), "EMEA")
+	traced(loadSales)(ui.Context(), "EMEA") // want `^factories → traced → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap loadSales in dash.CacheData$`
+	traced(cachedSales.Get)(ui.Context(), "EMEA")
 }
 
 var cachedSales = dash.CacheData(loadSales)

@@ -207,7 +207,7 @@ func analyzeFresh(ctx context.Context, g *load.Graph, todo []*packages.Package, 
 // mayExportFacts returns what decides which dependencies the loader checks
 // in full: the engine's rule when an analyzer that runs has facts, none
 // when no analyzer that runs has facts (only the roots matter then).
-func mayExportFacts(analyzers []*analysis.Analyzer) func(string, bool, []string, func(string) bool) bool {
+func mayExportFacts(analyzers []*analysis.Analyzer) func(string, bool, bool, []string, func(string) bool) bool {
 	facts := false
 	seen := map[*analysis.Analyzer]bool{}
 	var visit func(a *analysis.Analyzer)
@@ -225,7 +225,7 @@ func mayExportFacts(analyzers []*analysis.Analyzer) func(string, bool, []string,
 		visit(a)
 	}
 	if !facts {
-		return func(string, bool, []string, func(string) bool) bool { return false }
+		return func(string, bool, bool, []string, func(string) bool) bool { return false }
 	}
 	return vetfast.Relevance(analyzers) // nil (everything in full) if not offered
 }

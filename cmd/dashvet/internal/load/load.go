@@ -41,7 +41,7 @@ type Config struct {
 	// it is in the standard library, its imports and whether an import may
 	// have facts. Such dependencies are checked in full; nil checks every
 	// package in full.
-	MayExportFacts func(pkgPath string, std bool, imports []string, importHasFacts func(string) bool) bool
+	MayExportFacts func(pkgPath string, std, user bool, imports []string, importHasFacts func(string) bool) bool
 
 	// Types, if not nil, keeps the types of dependencies checked without
 	// their bodies between runs, as export data: a later run reads them
@@ -119,7 +119,8 @@ func List(ctx context.Context, cfg *Config) (*Graph, error) {
 		if g.Full[p] {
 			continue
 		}
-		g.Full[p] = cfg.MayExportFacts == nil || cfg.MayExportFacts(p.PkgPath, g.Std[p], importPaths(p),
+		user := !g.Std[p] && p.Module != nil && p.Module.Version == ""
+		g.Full[p] = cfg.MayExportFacts == nil || cfg.MayExportFacts(p.PkgPath, g.Std[p], user, importPaths(p),
 			func(path string) bool { return g.fullImport(p, path) })
 	}
 	return g, nil

@@ -21,9 +21,9 @@ func TestDeclarationsOnly(t *testing.T) {
 	cfg := &Config{
 		Dir:      ".",
 		Patterns: []string{"net/url"},
-		MayExportFacts: func(path string, std bool, imports []string, importHasFacts func(string) bool) bool {
-			if !std {
-				t.Errorf("%s: not recognised as standard library", path)
+		MayExportFacts: func(path string, std, user bool, imports []string, importHasFacts func(string) bool) bool {
+			if !std || user {
+				t.Errorf("%s: not recognised as standard library (std %v, user %v)", path, std, user)
 			}
 			return path == "strconv"
 		},
@@ -163,7 +163,7 @@ func TestTypesCache(t *testing.T) {
 	types := &memTypes{data: map[string][]byte{}}
 	describe := func() (string, int) {
 		g, err := List(context.Background(), &Config{Dir: ".", Patterns: []string{"encoding/csv"}, Types: types,
-			MayExportFacts: func(string, bool, []string, func(string) bool) bool { return false }})
+			MayExportFacts: func(string, bool, bool, []string, func(string) bool) bool { return false }})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,20 +47,21 @@ const checkedTools = "v0.52.0"
 
 // config is the part of unitchecker's *.cfg file this package reads.
 type config struct {
-	ImportPath  string
-	ModulePath  string
-	GoVersion   string
-	GoFiles     []string
-	ImportMap   map[string]string // import path in source -> package path
-	Standard    map[string]bool
-	PackageVetx map[string]string // package path -> its vetx file
-	VetxOnly    bool
-	VetxOutput  string
-	Stdout      string
+	ImportPath    string
+	ModulePath    string
+	ModuleVersion string
+	GoVersion     string
+	GoFiles       []string
+	ImportMap     map[string]string // import path in source -> package path
+	Standard      map[string]bool
+	PackageVetx   map[string]string // package path -> its vetx file
+	VetxOnly      bool
+	VetxOutput    string
+	Stdout        string
 }
 
 // relevanceFunc is rerun.MayExportFacts, found on the engine's fact type.
-type relevanceFunc = func(pkgPath string, std bool, imports []string, importHasFacts func(string) bool) bool
+type relevanceFunc = func(pkgPath string, std, user bool, imports []string, importHasFacts func(string) bool) bool
 
 // Relevance finds the engine's MayExportFacts among analyzers and their
 // requirements, or returns nil. The engine lives in analyzers/internal,
@@ -68,7 +69,7 @@ type relevanceFunc = func(pkgPath string, std bool, imports []string, importHasF
 // its fact type is how it offers the function.
 func Relevance(analyzers []*analysis.Analyzer) relevanceFunc {
 	type offers interface {
-		MayExportFacts(string, bool, []string, func(string) bool) bool
+		MayExportFacts(string, bool, bool, []string, func(string) bool) bool
 	}
 	seen := map[*analysis.Analyzer]bool{}
 	var found relevanceFunc
@@ -166,7 +167,8 @@ func Try(args []string, mayExportFacts relevanceFunc) (bool, error) {
 		e, ok := entries[path]
 		return !ok || len(e.facts) > 0 // unknown: assume it has some
 	}
-	if mayExportFacts(cfg.ImportPath, isStd(&cfg), imports, hasFacts) {
+	std := isStd(&cfg)
+	if mayExportFacts(cfg.ImportPath, std, !std && cfg.ModulePath != "" && cfg.ModuleVersion == "", imports, hasFacts) {
 		return false, nil
 	}
 	// unitchecker's vetx carries the facts of the package's dependencies
