@@ -355,6 +355,13 @@ func (e *engine) tracedImpls(v ssa.Value, m *types.Func) []impl {
 	if t.unknown || len(t.concrete) == 0 {
 		return nil
 	}
+	return e.concreteImpls(t, m)
+}
+
+// concreteImpls returns the implementations of m by the concrete types a
+// tracer found (adapters of function values included); nil when one has
+// no such method.
+func (e *engine) concreteImpls(t *tracer, m *types.Func) []impl {
 	var out []impl
 	for _, typ := range t.concrete {
 		sel := e.prog.MethodSets.MethodSet(typ).Lookup(m.Pkg(), m.Name())

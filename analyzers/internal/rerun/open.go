@@ -30,6 +30,11 @@ import (
 type OpenCall struct {
 	Iface  string // the named interface: package path + "." + type name
 	Method string
+	// Field is the struct field the interface value was read from, as
+	// package path + "." + type name + "." + field name, when it was one:
+	// a package that stores only some implementations in that field
+	// judges the call by those.
+	Field string
 	// Via lists the functions from the one after the fact's function down
 	// to the one making the call; empty when the function makes it.
 	Via []Step
@@ -60,7 +65,86 @@ func (e *engine) openCall(c *ssa.CallCommon) (OpenCall, bool) {
 		return OpenCall{}, false
 	}
 	obj := named.Origin().Obj()
-	return OpenCall{Iface: obj.Pkg().Path() + "." + obj.Name(), Method: m.Name()}, true
+	return OpenCall{Iface: obj.Pkg().Path() + "." + obj.Name(), Method: m.Name(), Field: fieldName(c.Value)}, true
+}
+
+// fieldName names the field of a named struct type that v was read from
+// (h.Stats, through a pointer or not), or "".
+func fieldName(v ssa.Value) string {
+	var x ssa.Value
+	var i int
+	switch v := v.(type) {
+	case *ssa.UnOp:
+		fa, ok := v.X.(*ssa.FieldAddr)
+		if !ok || v.Op != token.MUL {
+			return ""
+		}
+		x, i = fa.X, fa.Field
+	case *ssa.Field:
+		x, i = v.X, v.Field
+	default:
+		return ""
+	}
+	t := x.Type()
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return ""
+	}
+	st, ok := named.Underlying().(*types.Struct)
+	if !ok || i >= st.NumFields() {
+		return ""
+	}
+	return named.Obj().Pkg().Path() + "." + named.Obj().Name() + "." + st.Field(i).Name()
+}
+
+// fieldImpls returns the implementations of m stored in the field an open
+// call names, when this package stores values there and all of them can
+// be traced to concrete types; nil otherwise.
+func (e *engine) fieldImpls(field string, m *types.Func) []impl {
+	if field == "" {
+		return nil
+	}
+	i := strings.LastIndexByte(field, '.')
+	j := strings.LastIndexByte(field[:max(i, 0)], '.')
+	if i < 0 || j < 0 {
+		return nil
+	}
+	if e.visible == nil {
+		e.visible = visiblePackages(e.pkg)
+	}
+	p := e.visible[field[:j]]
+	if p == nil {
+		return nil
+	}
+	tn, ok := p.Scope().Lookup(field[j+1 : i]).(*types.TypeName)
+	if !ok {
+		return nil
+	}
+	st, ok := tn.Type().Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	for k := range st.NumFields() {
+		if st.Field(k).Name() != field[i+1:] {
+			continue
+		}
+		vals := e.index().fields[fieldKey{st, k}]
+		if len(vals) == 0 {
+			return nil
+		}
+		t := e.newTracer()
+		for _, v := range vals {
+			t.value(v)
+		}
+		if t.unknown || len(t.concrete) == 0 {
+			return nil
+		}
+		return e.concreteImpls(t, m)
+	}
+	return nil
 }
 
 // addOpen appends the open calls of a callee (reached through step st)
@@ -75,7 +159,7 @@ func addOpen(list []OpenCall, st Step, callee []OpenCall) []OpenCall {
 
 func addOpenCall(list []OpenCall, oc OpenCall) []OpenCall {
 	if len(list) >= maxOpenCalls || slices.ContainsFunc(list, func(o OpenCall) bool {
-		return o.Iface == oc.Iface && o.Method == oc.Method
+		return o.Iface == oc.Iface && o.Method == oc.Method && o.Field == oc.Field
 	}) {
 		return list
 	}
@@ -123,7 +207,10 @@ func (e *engine) resolveOpen(open []OpenCall) (q, r *Chain) {
 		if named == nil {
 			continue
 		}
-		impls := e.visibleImpls(named, m)
+		impls := e.fieldImpls(oc.Field, m)
+		if impls == nil {
+			impls = e.visibleImpls(named, m)
+		}
 		if len(impls) == 0 {
 			continue
 		}
