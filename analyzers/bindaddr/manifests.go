@@ -55,12 +55,24 @@ func checkManifests(pass *analysis.Pass, rep *suppress.Reporter, run *ast.CallEx
 	if len(found) == 0 {
 		return
 	}
-	rel, err := filepath.Rel(pkgDir, found[0])
-	if err != nil {
-		rel = found[0]
-	}
+	rel := manifestName(pkgDir, found[0])
 	rep.Reportf(run.Pos(), "the app serves on the default address 127.0.0.1, unreachable from outside the container of %s; "+
-		"pass dash.Address(\"0.0.0.0\"), or set --server.address=0.0.0.0 or DASH_SERVER_ADDRESS=0.0.0.0 there", filepath.ToSlash(rel))
+		"pass dash.Address(\"0.0.0.0\"), or set --server.address=0.0.0.0 or DASH_SERVER_ADDRESS=0.0.0.0 there", rel)
+}
+
+// manifestName names a manifest for a message: relative to the package
+// directory when it is there or below, else to the module root ("the
+// module root's Dockerfile"), rather than as ../../../Dockerfile.
+func manifestName(pkgDir, path string) string {
+	if rel, err := filepath.Rel(pkgDir, path); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel)
+	}
+	if root := moduleRoot(pkgDir); root != "" {
+		if rel, err := filepath.Rel(root, path); err == nil && filepath.IsLocal(rel) {
+			return "the module root's " + filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(path)
 }
 
 // containerManifests returns the package directory and the container
