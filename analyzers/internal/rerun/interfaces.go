@@ -173,7 +173,26 @@ func (e *engine) allReach(impls []impl, m *types.Func) (query, resource *Chain) 
 			break
 		}
 	}
+	if len(impls) > 1 {
+		// Which implementation runs is not known here: the chain names the
+		// interface's method, not one candidate (a helper over sqlc's DBTX
+		// is handed a *sql.DB as often as a *sql.Conn).
+		query, resource = viaInterface(query, m), viaInterface(resource, m)
+	}
 	return query, resource
+}
+
+// viaInterface returns c as reached through interface method m: one step,
+// the method itself.
+func viaInterface(c *Chain, m *types.Func) *Chain {
+	if c == nil {
+		return nil
+	}
+	st := Step{Name: m.Name()}
+	if named := ifaceOf(m); named != nil && named.Obj().Pkg() != nil {
+		st.PkgPath, st.PkgName, st.Recv = named.Obj().Pkg().Path(), named.Obj().Pkg().Name(), named.Obj().Name()
+	}
+	return &Chain{Steps: []Step{st}, Kind: c.Kind, Once: c.Once}
 }
 
 // decorates reports whether implementation im of interface method m calls

@@ -207,7 +207,7 @@ func countWith[Q querier](ctx context.Context, q Q) int {
 }
 
 func typeParamPage(ui *dash.UI) {
-	ui.Text(strconv.Itoa(countWith(ui.Context(), db))) // want `typeParamPage → countWith → \(\*sql\.[A-Za-z]+\)\.QueryContext: database query runs on every rerun; wrap countWith in dash.CacheData`
+	ui.Text(strconv.Itoa(countWith(ui.Context(), db))) // want `^typeParamPage → countWith → querier.QueryContext: database query runs on every rerun; wrap countWith in dash.CacheData$`
 }
 
 func generics(ui *dash.UI) {
