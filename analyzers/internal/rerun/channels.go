@@ -66,7 +66,7 @@ func (e *engine) receivers(home *types.Var) []recvSite {
 		for _, fn := range e.funcs {
 			for _, b := range fn.Blocks {
 				for i, instr := range b.Instrs {
-					for _, ch := range received(instr) {
+					for _, ch := range chansOf(instr, types.RecvOnly) {
 						if h := chanHome(ch); h != nil {
 							e.recvs[h] = append(e.recvs[h], recvSite{fn, b, i})
 						}
@@ -78,36 +78,23 @@ func (e *engine) receivers(home *types.Var) []recvSite {
 	return e.recvs[home]
 }
 
-// received returns the channels instr receives from: a receive (a range
-// over a channel is one too) or the receiving cases of a select.
-func received(instr ssa.Instruction) []ssa.Value {
+// chansOf returns the channels instr receives from (dir RecvOnly: a
+// receive, a range over a channel being one too) or sends on (SendOnly: a
+// send), directly or in the cases of a select.
+func chansOf(instr ssa.Instruction, dir types.ChanDir) []ssa.Value {
 	switch in := instr.(type) {
 	case *ssa.UnOp:
-		if in.Op == token.ARROW {
+		if in.Op == token.ARROW && dir == types.RecvOnly {
 			return []ssa.Value{in.X}
 		}
-	case *ssa.Select:
-		var out []ssa.Value
-		for _, st := range in.States {
-			if st.Dir == types.RecvOnly {
-				out = append(out, st.Chan)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// sent returns the channels instr sends on: a send, or the sending cases
-// of a select.
-func sent(instr ssa.Instruction) []ssa.Value {
-	switch in := instr.(type) {
 	case *ssa.Send:
-		return []ssa.Value{in.Chan}
+		if dir == types.SendOnly {
+			return []ssa.Value{in.Chan}
+		}
 	case *ssa.Select:
 		var out []ssa.Value
 		for _, st := range in.States {
-			if st.Dir == types.SendOnly {
+			if st.Dir == dir {
 				out = append(out, st.Chan)
 			}
 		}
@@ -121,7 +108,7 @@ func sent(instr ssa.Instruction) []ssa.Value {
 // chain starting at the receiving function.
 func (e *engine) sendReach(instr ssa.Instruction) (q, r *Chain) {
 	var b best
-	for _, ch := range sent(instr) {
+	for _, ch := range chansOf(instr, types.SendOnly) {
 		if home := chanHome(ch); home != nil {
 			b.add(e.homeReach(home))
 		}

@@ -19,14 +19,10 @@ import (
 // recvOnce reports whether c is (*sync.Once).Do on a Once kept in a field
 // of the receiver of the method making the call.
 func recvOnce(c *ssa.CallCommon) bool {
-	callee := c.StaticCallee()
-	if callee == nil || len(c.Args) == 0 {
+	v, ok := onceOf(c)
+	if !ok {
 		return false
 	}
-	if obj := funcObject(callee); obj == nil || !isOnceDo(obj) {
-		return false
-	}
-	v := c.Args[0]
 	for {
 		switch x := v.(type) {
 		case *ssa.FieldAddr:

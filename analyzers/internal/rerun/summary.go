@@ -457,19 +457,27 @@ func drawsUI(fn *ssa.Function) bool {
 	return false
 }
 
+// onceOf returns the *sync.Once c calls Do on, when c is such a call.
+func onceOf(c *ssa.CallCommon) (ssa.Value, bool) {
+	callee := c.StaticCallee()
+	if callee == nil || len(c.Args) == 0 {
+		return nil, false
+	}
+	if obj := funcObject(callee); obj == nil || !isOnceDo(obj) {
+		return nil, false
+	}
+	return c.Args[0], true
+}
+
 // localOnce reports whether c is (*sync.Once).Do on a Once that the
 // calling function allocates (var once sync.Once in the page, or a field
 // of a struct made there): a new Once on every call, so what it is given
 // runs every time.
 func localOnce(c *ssa.CallCommon) bool {
-	callee := c.StaticCallee()
-	if callee == nil || len(c.Args) == 0 {
+	v, ok := onceOf(c)
+	if !ok {
 		return false
 	}
-	if obj := funcObject(callee); obj == nil || !isOnceDo(obj) {
-		return false
-	}
-	v := c.Args[0]
 	for {
 		switch x := v.(type) {
 		case *ssa.FieldAddr:
