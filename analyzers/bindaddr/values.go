@@ -30,11 +30,15 @@ type candidate struct {
 	flag string
 }
 
-// maxDepth bounds the calls followed into the package's functions, and
-// maxVisit the values one question visits.
+// maxDepth bounds the calls followed into the package's functions,
+// maxVisit the values on one path of a question, and maxWork all the
+// values a question visits: the same value is visited again under
+// another binding or another path, and chains of if/else that each
+// extend the same value would otherwise make the work exponential.
 const (
 	maxDepth = 4
 	maxVisit = 256
+	maxWork  = 4096
 )
 
 // resolver answers the question for one package.
@@ -158,6 +162,7 @@ func (r *resolver) exprValues(files []*ast.File, e ast.Expr) []candidate {
 type question struct {
 	r    *resolver
 	seen map[ssa.Value]bool
+	work int
 }
 
 // binding maps the parameters of a function followed from a call to the
@@ -168,9 +173,10 @@ type binding struct {
 }
 
 func (q *question) values(v ssa.Value, b *binding, depth int) []candidate {
-	if v == nil || q.seen[v] || len(q.seen) > maxVisit {
+	if v == nil || q.seen[v] || len(q.seen) > maxVisit || q.work > maxWork {
 		return nil
 	}
+	q.work++
 	q.seen[v] = true
 	defer delete(q.seen, v) // the same value under another binding is another question
 	switch v := v.(type) {

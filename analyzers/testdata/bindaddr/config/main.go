@@ -68,5 +68,6 @@ func main() {
 		dash.Address(fmt.Sprintf("%s:%d", "localhost", 8501)), // want `dash.Address\("localhost"\)`
 		dash.Address(fmt.Sprintf(":%d", 8501)),
 		dash.Address(envOr("PORT_ONLY", ":8501")),
+		dash.Address(deepAddr(make([]bool, 40))), // want `dash.Address\("127.0.0.1:"\)`
 	}
 }
