@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/dashvet/dashvet/analyzers/internal/rerun"
 )
 
 // This file answers "which addresses may this expression hold", on SSA:
@@ -118,19 +120,11 @@ func storeKey(addr ssa.Value) any {
 	case *ssa.Global:
 		return a
 	case *ssa.FieldAddr:
-		if st := structOf(a.X.Type()); st != nil {
+		if st := rerun.StructOf(a.X.Type()); st != nil {
 			return fieldKey{st, a.Field}
 		}
 	}
 	return nil
-}
-
-func structOf(t types.Type) *types.Struct {
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	st, _ := t.Underlying().(*types.Struct)
-	return st
 }
 
 // exprValues returns the candidates of e, an expression of the package:

@@ -25,9 +25,6 @@ func recvOnce(c *ssa.CallCommon) bool {
 	}
 	for {
 		switch x := v.(type) {
-		case *ssa.FieldAddr:
-			v = x.X
-			continue
 		case *ssa.UnOp: // a *sync.Once field (s.once.Do), a receiver a closure captures
 			if x.Op != token.MUL {
 				return false
@@ -36,12 +33,12 @@ func recvOnce(c *ssa.CallCommon) bool {
 				p := spilledParam(a)
 				return p != nil && isReceiver(p)
 			}
-			v = x.X
-			continue
+			v = fieldBase(x.X)
 		case *ssa.Parameter:
 			return isReceiver(x)
+		default:
+			return false
 		}
-		return false
 	}
 }
 

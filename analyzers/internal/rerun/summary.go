@@ -457,7 +457,8 @@ func drawsUI(fn *ssa.Function) bool {
 	return false
 }
 
-// onceOf returns the *sync.Once c calls Do on, when c is such a call.
+// onceOf returns where the *sync.Once that c calls Do on lives, past
+// field selections (&s.cache.once is s), when c is such a call.
 func onceOf(c *ssa.CallCommon) (ssa.Value, bool) {
 	callee := c.StaticCallee()
 	if callee == nil || len(c.Args) == 0 {
@@ -466,7 +467,18 @@ func onceOf(c *ssa.CallCommon) (ssa.Value, bool) {
 	if obj := funcObject(callee); obj == nil || !isOnceDo(obj) {
 		return nil, false
 	}
-	return c.Args[0], true
+	return fieldBase(c.Args[0]), true
+}
+
+// fieldBase returns v past any field selections (&x.a.b is x).
+func fieldBase(v ssa.Value) ssa.Value {
+	for {
+		fa, ok := v.(*ssa.FieldAddr)
+		if !ok {
+			return v
+		}
+		v = fa.X
+	}
 }
 
 // localOnce reports whether c is (*sync.Once).Do on a Once that the
@@ -475,19 +487,8 @@ func onceOf(c *ssa.CallCommon) (ssa.Value, bool) {
 // runs every time.
 func localOnce(c *ssa.CallCommon) bool {
 	v, ok := onceOf(c)
-	if !ok {
-		return false
-	}
-	for {
-		switch x := v.(type) {
-		case *ssa.FieldAddr:
-			v = x.X
-			continue
-		case *ssa.Alloc:
-			return true
-		}
-		return false
-	}
+	_, alloc := v.(*ssa.Alloc)
+	return ok && alloc
 }
 
 // returnedByFact returns the chains of calling v, the result of a call of

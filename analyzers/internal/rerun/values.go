@@ -56,7 +56,7 @@ func (e *engine) index() *storeIndex {
 					case *ssa.Global:
 						ix.globals[a] = append(ix.globals[a], in.Val)
 					case *ssa.FieldAddr:
-						if st := structOf(a.X.Type()); st != nil {
+						if st := StructOf(a.X.Type()); st != nil {
 							k := fieldKey{st, a.Field}
 							ix.fields[k] = append(ix.fields[k], in.Val)
 						}
@@ -81,8 +81,8 @@ func (e *engine) index() *storeIndex {
 	return ix
 }
 
-// structOf returns the struct type of t or of what t points to.
-func structOf(t types.Type) *types.Struct {
+// StructOf returns the struct type of t or of what t points to.
+func StructOf(t types.Type) *types.Struct {
 	if p, ok := t.Underlying().(*types.Pointer); ok {
 		t = p.Elem()
 	}
@@ -119,7 +119,7 @@ func (e *engine) roots(v ssa.Value) []any {
 			case *ssa.Global, *ssa.Alloc:
 				out = append(out, a)
 			case *ssa.FieldAddr:
-				st := structOf(a.X.Type())
+				st := StructOf(a.X.Type())
 				if st == nil {
 					return false
 				}
@@ -128,7 +128,7 @@ func (e *engine) roots(v ssa.Value) []any {
 				return false
 			}
 		case *ssa.Field:
-			st := structOf(v.X.Type())
+			st := StructOf(v.X.Type())
 			if st == nil {
 				return false
 			}
@@ -331,7 +331,7 @@ func (t *tracer) addr(a ssa.Value) {
 // the stores made here are what flows in this package, so they are used
 // when there are any (config.Loader{Fetch: fetchHTTP}).
 func (t *tracer) field(typ types.Type, i int) {
-	st := structOf(typ)
+	st := StructOf(typ)
 	if st == nil {
 		t.unknown = true
 		return
