@@ -9,8 +9,7 @@ import (
 
 func TestDiff(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
-	initGit(t, dir)
+	dir := sharedModule(t)
 	appFile := filepath.Join(dir, "app", "app.go")
 	before := readFile(t, appFile)
 

@@ -25,6 +25,7 @@ var (
 	dashvetBin string // the built binary
 	repoRoot   string // the dashvet module root
 	moduleTmpl string // testdata/mistakes, made buildable (replace, go.sum, tidy)
+	sharedDir  string // a read-only copy of moduleTmpl, committed to git (sharedModule)
 )
 
 func TestMain(m *testing.M) {
@@ -61,7 +62,36 @@ func setup(m *testing.M) (int, error) {
 	if err := prepareModule(filepath.Join(wd, "testdata", "mistakes"), moduleTmpl); err != nil {
 		return 0, err
 	}
+	sharedDir = filepath.Join(tmp, "shared")
+	if err := os.CopyFS(sharedDir, os.DirFS(moduleTmpl)); err != nil {
+		return 0, err
+	}
+	if err := commitAll(sharedDir); err != nil {
+		return 0, err
+	}
+	if err := setWritable(sharedDir, false); err != nil {
+		return 0, err
+	}
+	defer setWritable(sharedDir, true) // for the RemoveAll above
 	return m.Run(), nil
+}
+
+// setWritable makes the files and directories under dir read-only, or
+// writable again.
+func setWritable(dir string, writable bool) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		mode := fs.FileMode(0o444)
+		if d.IsDir() {
+			mode = 0o555
+		}
+		if writable {
+			mode |= 0o200
+		}
+		return os.Chmod(path, mode)
+	})
 }
 
 // prepareModule copies a testdata module to dst and points it at this
@@ -94,6 +124,16 @@ func goCmd(dir string, args ...string) *exec.Cmd {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	return cmd
+}
+
+// sharedModule returns the prepared testdata module that the tests which
+// change no file share, committed to git. Each new directory costs go list
+// a compile of its packages and dashvet an analysis of them: once per test
+// process here, not once per test. Its files are read-only, so a test
+// that writes by mistake fails instead of changing what the others see.
+func sharedModule(t *testing.T) string {
+	t.Helper()
+	return sharedDir
 }
 
 // newModule returns a fresh, writable copy of the prepared testdata

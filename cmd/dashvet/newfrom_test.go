@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,26 +16,45 @@ import (
 // initGit makes dir a git repository with everything committed.
 func initGit(t *testing.T, dir string) {
 	t.Helper()
+	if err := commitAll(dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// commitAll makes dir a git repository with everything committed.
+func commitAll(dir string) error {
 	for _, args := range [][]string{
 		{"init", "-q", "-b", "main"},
 		{"add", "-A"},
 		{"commit", "-q", "-m", "base"},
 	} {
-		gitIn(t, dir, args...)
+		if out, err := gitCmd(dir, args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("git %v in %s: %v\n%s", args, dir, err, out)
+		}
 	}
+	return nil
+}
+
+// gitCmd is git in dir, isolated from the user's configuration.
+func gitCmd(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
+		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	return cmd
 }
 
 func gitIn(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	r := run(t, dir, []string{
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
-		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-	}, "git", args...)
-	if r.code != 0 {
-		t.Fatalf("git %v: exit %d\n%s", args, r.code, r.stderr)
+	var stdout, stderr bytes.Buffer
+	cmd := gitCmd(dir, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, stderr.String())
 	}
-	return r.stdout
+	return stdout.String()
 }
 
 // newFinding adds a function with one new stateinit finding to the app

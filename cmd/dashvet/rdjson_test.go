@@ -11,7 +11,7 @@ import (
 // suggestion.
 func TestRDJSON(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	r := dashvet(t, dir, "-format=rdjson", "./...")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1 (findings)\n%s", r.code, r.stderr)

@@ -14,8 +14,7 @@ import (
 
 func TestSARIF(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
-	initGit(t, dir)
+	dir := sharedModule(t)
 	r := dashvet(t, dir, "-format=sarif", "./...")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstderr:\n%s", r.code, r.stderr)

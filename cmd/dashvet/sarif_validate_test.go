@@ -19,8 +19,7 @@ func TestSARIFMultitoolValidates(t *testing.T) {
 	if tool == "" {
 		t.Skip("DASHVET_SARIF_MULTITOOL is not set: `npm install @microsoft/sarif-multitool-linux` and point it at node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool")
 	}
-	dir := newModule(t)
-	initGit(t, dir)
+	dir := sharedModule(t)
 	r := dashvet(t, dir, "-format=sarif", "./...")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstderr:\n%s", r.code, r.stderr)

@@ -16,7 +16,7 @@ import (
 
 func TestText(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	r := dashvet(t, dir, "./...")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstderr:\n%s", r.code, r.stderr)
@@ -70,7 +70,7 @@ func TestText(t *testing.T) {
 
 func TestColor(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	if r := dashvet(t, dir, "-color=always", "./app"); !strings.Contains(r.stdout, "\x1b[") {
 		t.Errorf("-color=always: no escape codes in\n%q", r.stdout)
 	}
@@ -88,7 +88,7 @@ func TestColor(t *testing.T) {
 
 func TestJSON(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	r := dashvet(t, dir, "-format=json", "./...")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstderr:\n%s", r.code, r.stderr)
@@ -147,8 +147,7 @@ func TestJSON(t *testing.T) {
 
 func TestGitHubAnnotations(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
-	initGit(t, dir) // annotations are relative to the repository root
+	dir := sharedModule(t) // committed: annotations are relative to the repository root
 	r := dashvet(t, dir, "-format=github", "./...")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstderr:\n%s", r.code, r.stderr)
@@ -197,7 +196,7 @@ func TestListHelpVersion(t *testing.T) {
 
 func TestAnalyzerFlags(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	r := dashvet(t, dir, "-format=json", "-uncachedcall=false", "-stateinit=false", "./...")
 	var rep report.Report
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
@@ -219,7 +218,7 @@ func TestAnalyzerFlags(t *testing.T) {
 
 func TestExitCodes(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	if r := dashvet(t, dir, "./clean"); r.code != 0 || !strings.Contains(r.stdout, "no findings in 1 package") {
 		t.Errorf("clean package: exit %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -237,6 +236,7 @@ func TestExitCodes(t *testing.T) {
 	}
 
 	// A type error is a load error: exit 2 in every format, never clean.
+	dir = newModule(t)
 	broken := filepath.Join(dir, "broken")
 	if err := os.MkdirAll(broken, 0o755); err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 // by the analyzers' own reporting.
 func TestSuppression(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	const file = "suppressed/suppressed.go"
 	honoured := lineOf(t, dir, file, "//dashvet:ignore uncachedcall") + 1
 	noReason := lineOf(t, dir, file, "//dashvet:ignore stateinit")

@@ -55,7 +55,7 @@ func eachVetDiag(t *testing.T, out string, f func(analyzer string, d vetDiag)) {
 
 func TestVetToolJSON(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	r := goVet(t, dir, "-vettool="+dashvetBin, "-json", "./...")
 	if r.code != 0 { // with -json, vet reports findings as data, not failure
 		t.Fatalf("go vet -json: exit %d\n%s", r.code, r.stderr)
@@ -80,7 +80,7 @@ func TestVetToolJSON(t *testing.T) {
 
 func TestVetToolText(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	r := goVet(t, dir, "-vettool="+dashvetBin, "./...")
 	if r.code != 1 {
 		t.Fatalf("go vet with findings: exit %d, want 1\n%s", r.code, r.stderr)
@@ -112,7 +112,7 @@ var vetLineRE = regexp.MustCompile(`^(?:\./)?([^#\s][^:]*\.go):(\d+):\d+: [^\t]`
 
 func TestVetToolAnalyzerFlags(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t)
+	dir := sharedModule(t)
 	// Like vet: naming analyzers runs only those.
 	r := goVet(t, dir, "-vettool="+dashvetBin, "-stateinit", "-json", "./...")
 	if r.code != 0 {

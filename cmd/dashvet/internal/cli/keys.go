@@ -19,12 +19,16 @@ import (
 // keyer computes the cache key of a root package's results: a hash of
 // everything they depend on. That is
 //   - this executable (its contents: a rebuilt dashvet is another tool),
-//     the analyzers that run, their flags, -tags and -test, and the go
-//     environment that selects files and sizes;
+//     the analyzers that run, their flags, and the go environment that
+//     selects files and sizes;
 //   - the package's files, and recursively its dependencies' keys;
 //   - for a package of the main module (or a replacement or workspace
 //     module), the files next to it and at its module root: the
 //     container manifests bindaddr reads are not Go files.
+//
+// -tags and -test are not in the key: they change which packages and files
+// there are (a test variant is a package of its own ID), and the files are
+// in it. Left in, flipping either re-analysed every dependency.
 //
 // A file of a module in the module cache is named by its module version
 // (the cache is read-only: a version's contents never change; a vendored
@@ -65,7 +69,6 @@ func newKeyer(g *load.Graph, req request, analyzers []*analysis.Analyzer) (*keye
 	for _, arg := range req.analyzerArgs {
 		fmt.Fprintf(h, "arg %q\n", arg)
 	}
-	fmt.Fprintf(h, "tags %q tests %v\n", req.tags, req.tests)
 	for _, k := range keyEnv {
 		fmt.Fprintf(h, "env %s=%q\n", k, os.Getenv(k))
 	}
