@@ -12,10 +12,12 @@
 // in dash.CacheData and call Get instead.
 //
 // Calls that run only after a Button, SubmitButton or DownloadButton click
-// are not reported. Writes (Exec, a go-redis write command, http.Post, a
-// query whose SQL inserts, updates or deletes) are reported with other
-// advice: put them behind such a trigger, since a cache would skip them. File reads (os.ReadFile, os.Open) are reported too, as
-// the lower-severity "file is read on every rerun".
+// are not reported. Writes (Exec, a go-redis write command, http.Post or a
+// request sent with POST, PUT, PATCH or DELETE, a query whose SQL inserts,
+// updates or deletes, also when a helper is handed that method or SQL) are
+// reported with other advice: put them behind such a trigger, since a
+// cache would skip them. File reads (os.ReadFile, os.Open) are reported
+// too, as the lower-severity "file is read on every rerun".
 //
 // URL: https://github.com/dashvet/dashvet/blob/main/docs/analyzers/uncachedcall.md
 package uncachedcall

@@ -57,17 +57,17 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 	case c.Direct():
 		return "move it into a loading function wrapped in dash.CacheData"
 	case i == len(c.Steps)-1:
-		return "move the " + c.Kind.Noun() + " out of " + c.Steps[i-1].Format(res.Pkg) + " into a loading function wrapped in dash.CacheData"
+		return "move the " + c.Noun() + " out of " + c.Steps[i-1].Format(res.Pkg) + " into a loading function wrapped in dash.CacheData"
 	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Makes:
 		// An iterator or a loader another package's function returns.
-		return "move the " + c.Kind.Noun() + " out of the function literal " + c.Steps[i-1].Format(res.Pkg) + " returns into a loading function wrapped in dash.CacheData"
+		return "move the " + c.Noun() + " out of the function literal " + c.Steps[i-1].Format(res.Pkg) + " returns into a loading function wrapped in dash.CacheData"
 	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Runs:
 		// A function literal handed to a helper that runs it.
 		return "wrap the function literal given to " + c.Steps[i-1].Format(res.Pkg) + " in dash.CacheData"
 	case c.Steps[i].Anon:
 		// A function literal a factory or an iterator made (names(ctx)
 		// returns it): it has no name to wrap.
-		return "move the " + c.Kind.Noun() + " out of the function literal in " + enclosing(c.Steps[i].Format(res.Pkg)) + " into a loading function wrapped in dash.CacheData"
+		return "move the " + c.Noun() + " out of the function literal in " + enclosing(c.Steps[i].Format(res.Pkg)) + " into a loading function wrapped in dash.CacheData"
 	case !c.Steps[i].Nameable(res.Pkg):
 		// An unexported function of another package: the first function
 		// after it that can be named, if any, else the call itself.
@@ -114,9 +114,9 @@ func writeFix(res *rerun.Result, c *rerun.Chain) string {
 		return "send the work to " + c.Steps[i].Format(res.Pkg) + trigger
 	case i == last:
 		// The function before the write draws: the write moves, not it.
-		return "move the " + c.Kind.Noun() + " in " + c.Steps[i-1].Format(res.Pkg) + " behind a trigger (a Button, or a form's SubmitButton); a cache would skip it"
+		return "move the " + c.Noun() + " in " + c.Steps[i-1].Format(res.Pkg) + " behind a trigger (a Button, or a form's SubmitButton); a cache would skip it"
 	case c.Steps[i].Anon || !c.Steps[i].Nameable(res.Pkg):
-		return "run the " + c.Kind.Noun() + trigger
+		return "run the " + c.Noun() + trigger
 	}
 	return "call " + c.Steps[i].Format(res.Pkg) + trigger
 }

@@ -66,7 +66,18 @@ func (c *Chain) Describe() string {
 	case c.Once == Lazily && c.Kind == KindClient:
 		return "creates a client into a package variable tested for nil without a lock: sessions rerun at the same time, so several can each create one (a data race)"
 	}
+	if c.Kind == KindPost && c.Method != "" {
+		return "HTTP " + c.Method + " runs on every rerun"
+	}
 	return c.Kind.Describe()
+}
+
+// Noun names what the chain's sink does, for advice.
+func (c *Chain) Noun() string {
+	if c.Kind == KindPost && c.Method != "" {
+		return c.Method
+	}
+	return c.Kind.Noun()
 }
 
 // Noun names what a sink of kind k does, for advice: "move the query out

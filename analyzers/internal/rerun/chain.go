@@ -100,6 +100,11 @@ type Chain struct {
 	// Once is how often a resource chain's construction runs when not on
 	// every rerun.
 	Once Once
+	// Method is the HTTP method of a KindPost chain, when it is not POST.
+	Method string
+	// Verb is the parameter of the function the chain belongs to that
+	// decides whether its sink writes (verbs.go); nil when decided.
+	Verb *VerbParam
 }
 
 // Once says how often code runs that is not on every rerun (nor only
@@ -140,7 +145,9 @@ func (c *Chain) prepend(s Step) *Chain {
 	steps := make([]Step, 0, len(c.Steps)+1)
 	steps = append(steps, s)
 	steps = append(steps, c.Steps...)
-	return &Chain{Steps: steps, Kind: c.Kind, Once: c.Once}
+	d := *c
+	d.Steps = steps
+	return &d
 }
 
 // Cacheable returns the index of the step to cache: the first one after

@@ -134,7 +134,7 @@ func (e *engine) invokeReach(c *ssa.CallCommon) (query, resource *Chain) {
 		}
 		impls = e.visibleImpls(t, m)
 	}
-	return e.allReach(impls, m)
+	return e.allReach(impls, m, c)
 }
 
 // allReach returns the chains of a call of interface method m that runs
@@ -143,7 +143,10 @@ func (e *engine) invokeReach(c *ssa.CallCommon) (query, resource *Chain) {
 // the value they wrap (logging, timing, retrying), reach what the
 // implementation they wrap reaches, so they are left out of the vote; an
 // interface with decorators only reaches nothing.
-func (e *engine) allReach(impls []impl, m *types.Func) (query, resource *Chain) {
+//
+// at is the call, when there is one: each implementation's chain is then
+// decided by its arguments (verbs.go).
+func (e *engine) allReach(impls []impl, m *types.Func, at *ssa.CallCommon) (query, resource *Chain) {
 	if len(impls) > 1 {
 		var kept []impl
 		for _, im := range impls {
@@ -155,6 +158,10 @@ func (e *engine) allReach(impls []impl, m *types.Func) (query, resource *Chain) 
 	}
 	for i, im := range impls {
 		q, r := e.implReach(im)
+		if at != nil {
+			// The invoked method's receiver is not among at's arguments.
+			q = writtenBy(at, verbAt(at, im.verbKey(), 1, q))
+		}
 		if i == 0 {
 			query, resource = q, r
 			continue
@@ -192,7 +199,7 @@ func viaInterface(c *Chain, m *types.Func) *Chain {
 	if named := ifaceOf(m); named != nil && named.Obj().Pkg() != nil {
 		st.PkgPath, st.PkgName, st.Recv = named.Obj().Pkg().Path(), named.Obj().Pkg().Name(), named.Obj().Name()
 	}
-	return &Chain{Steps: []Step{st}, Kind: c.Kind, Once: c.Once}
+	return &Chain{Steps: []Step{st}, Kind: c.Kind, Once: c.Once, Method: c.Method}
 }
 
 // decorates reports whether implementation im of interface method m calls
@@ -348,6 +355,20 @@ func literalFunc(v ssa.Value) (*ssa.Function, bool) {
 		return v, v.Parent() != nil
 	}
 	return nil, false
+}
+
+// verbKey names im's method for VerbParam.Func; "" when its chains come
+// from elsewhere.
+func (im impl) verbKey() string {
+	switch {
+	case im.reached != nil:
+		return ""
+	case im.fn != nil:
+		return verbKey(im.fn)
+	case im.obj != nil:
+		return im.obj.Origin().FullName()
+	}
+	return ""
 }
 
 func (e *engine) implReach(im impl) (q, r *Chain) {

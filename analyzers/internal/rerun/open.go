@@ -214,7 +214,7 @@ func (e *engine) resolveOpen(open []OpenCall) (q, r *Chain) {
 		if len(impls) == 0 {
 			continue
 		}
-		iq, ir := e.allReach(impls, m)
+		iq, ir := e.allReach(impls, m, nil)
 		for i := len(oc.Via) - 1; i >= 0; i-- {
 			iq, ir = iq.prepend(oc.Via[i]), ir.prepend(oc.Via[i])
 		}

@@ -199,13 +199,16 @@ func (e *engine) calleeFact(fn *ssa.Function) (params []ParamCall, resets []Rese
 // as part of its own path.
 func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q, r *Chain) {
 	var b best
-	note := b.add
+	// Every chain leaving here belongs to the caller: a callee's verb
+	// (verbs.go) is decided by this call's argument, or dropped.
+	note := func(q, r *Chain) { b.add(verbAt(c, "", 0, q), r) }
 	switch {
 	case c.IsInvoke():
-		note(e.invokeReach(c))
+		b.add(e.invokeReach(c))
 	case c.StaticCallee() != nil:
-		if inline == nil || !inline(c.StaticCallee()) {
-			note(e.reachFunc(c.StaticCallee(), false))
+		if callee := c.StaticCallee(); inline == nil || !inline(callee) {
+			q, r := e.reachFunc(callee, false)
+			b.add(verbAt(c, verbKey(callee), 0, q), r)
 			note(e.perValueReach(c))
 		}
 	default:
@@ -243,7 +246,8 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 		// any of them reaching a sink is a per-rerun sink.
 		if fns, ok := e.funcTargets(c.Value); ok {
 			for _, f := range fns {
-				note(e.reachFunc(f, true))
+				q, r := e.reachFunc(f, true)
+				b.add(verbAt(c, verbKey(f), 0, q), r)
 			}
 		}
 	}
