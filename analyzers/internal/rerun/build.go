@@ -28,7 +28,7 @@ type engine struct {
 	exprs      map[token.Pos]ast.Node
 	names      map[*ast.FuncLit]litName
 	visible    map[string]*types.Package // this package and all it imports, by path; built on first need
-	recvs      map[*types.Var][]recvSite // receives by where their channel is kept; built on first need
+	recvs      map[any][]recvSite        // receives by their channel's keys (chanKeys); built on first need
 	draining   map[*ssa.Function]bool    // receivers being followed from a send
 	freshFuncs map[*ssa.Function]bool    // memo of returnsFresh
 	perValue   *bool                     // memo of hasPerValue

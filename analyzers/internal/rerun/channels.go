@@ -12,10 +12,13 @@ import (
 // hands work to a long-lived goroutine (`jobs <- req`, a worker started in
 // main that ranges over jobs and queries) makes the worker query once per
 // send: the send reaches what the worker does after it receives. Channels
-// are matched by where they are kept, a package variable or a struct
-// field, since a worker and a page share a channel through one of those;
-// a channel made in the page reaches its workers through the go
-// statement that starts them, which is a call like any other.
+// are matched by keys (chanKeys): where they are kept, a package variable
+// or a struct field, and the make calls they come from, followed through
+// locals, captured variables, parameters and fields the way function
+// values are (values.go), so a channel made in main and handed to both a
+// worker and the page's closure is one channel. A channel made in the page
+// reaches its workers through the go statement that starts them, which is
+// a call like any other.
 
 // chanHome is the variable a channel is kept in: a package-level var or
 // a struct field, or nil for a channel in a local.
@@ -58,24 +61,42 @@ type recvSite struct {
 	at int
 }
 
-// receivers returns the receives of the package from channels kept in
-// home, indexed on first need.
-func (e *engine) receivers(home *types.Var) []recvSite {
+// chanKeys returns what identifies the channel v across the package: the
+// variable or field it is kept in (a *types.Var) and the make calls it may
+// come from (*ssa.MakeChan). A trace that loses sight of some sources keeps
+// the ones it found: a send reaches the receivers of each channel it may
+// be.
+func (e *engine) chanKeys(v ssa.Value) []any {
+	var keys []any
+	if h := chanHome(v); h != nil {
+		keys = append(keys, h)
+	}
+	t := e.newTracer()
+	t.value(v)
+	for _, mc := range t.chans {
+		keys = append(keys, mc)
+	}
+	return keys
+}
+
+// receivers returns the receives of the package from the channel key
+// (chanKeys) names, indexed on first need.
+func (e *engine) receivers(key any) []recvSite {
 	if e.recvs == nil {
-		e.recvs = map[*types.Var][]recvSite{}
+		e.recvs = map[any][]recvSite{}
 		for _, fn := range e.funcs {
 			for _, b := range fn.Blocks {
 				for i, instr := range b.Instrs {
 					for _, ch := range chansOf(instr, types.RecvOnly) {
-						if h := chanHome(ch); h != nil {
-							e.recvs[h] = append(e.recvs[h], recvSite{fn, b, i})
+						for _, k := range e.chanKeys(ch) {
+							e.recvs[k] = append(e.recvs[k], recvSite{fn, b, i})
 						}
 					}
 				}
 			}
 		}
 	}
-	return e.recvs[home]
+	return e.recvs[key]
 }
 
 // chansOf returns the channels instr receives from (dir RecvOnly: a
@@ -109,25 +130,33 @@ func chansOf(instr ssa.Instruction, dir types.ChanDir) []ssa.Value {
 func (e *engine) sendReach(instr ssa.Instruction) (q, r *Chain) {
 	var b best
 	for _, ch := range chansOf(instr, types.SendOnly) {
-		if home := chanHome(ch); home != nil {
-			b.add(e.homeReach(home))
-		}
+		b.add(e.chanReach(ch))
 	}
 	return b.q, b.r
 }
 
-// homeReach returns what a send on a channel kept in home reaches: what
+// chanReach returns what a send on the channel ch reaches, through each of
+// its keys.
+func (e *engine) chanReach(ch ssa.Value) (q, r *Chain) {
+	var b best
+	for _, k := range e.chanKeys(ch) {
+		b.add(e.homeReach(k))
+	}
+	return b.q, b.r
+}
+
+// homeReach returns what a send on the channel key names reaches: what
 // this package's receivers do after they receive, and, for a variable or
 // field of another package, what its ChanFact says of that package's.
-func (e *engine) homeReach(home *types.Var) (q, r *Chain) {
+func (e *engine) homeReach(key any) (q, r *Chain) {
 	var b best
-	if home.Pkg() != nil && home.Pkg() != e.pkg {
+	if home, ok := key.(*types.Var); ok && home.Pkg() != nil && home.Pkg() != e.pkg {
 		var f ChanFact
 		if e.pass.ImportObjectFact(home, &f) {
 			b.add(f.Query, f.Resource)
 		}
 	}
-	for _, rs := range e.receivers(home) {
+	for _, rs := range e.receivers(key) {
 		if e.draining[rs.fn] {
 			continue // a worker that feeds itself
 		}
@@ -146,8 +175,8 @@ func (e *engine) homeReach(home *types.Var) (q, r *Chain) {
 // need, in source order.
 func (e *engine) chanFacts() (homes []*types.Var, facts []*ChanFact) {
 	e.receivers(nil) // index
-	for home := range e.recvs {
-		if home.Pkg() == e.pkg {
+	for key := range e.recvs {
+		if home, ok := key.(*types.Var); ok && home.Pkg() == e.pkg {
 			homes = append(homes, home)
 		}
 	}

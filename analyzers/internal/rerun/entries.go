@@ -207,8 +207,8 @@ func (e *engine) walkEntry(ent *Entry) {
 				case *ssa.Select:
 					// Each sending case, on its own line.
 					for _, st := range in.States {
-						if home := chanHome(st.Chan); home != nil && st.Dir == types.SendOnly {
-							q, r := e.homeReach(home)
+						if st.Dir == types.SendOnly {
+							q, r := e.chanReach(st.Chan)
 							addSite(st.Pos, in, lvl, q, r)
 						}
 					}

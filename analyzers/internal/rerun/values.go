@@ -165,6 +165,9 @@ type tracer struct {
 	// the interface (an http.HandlerFunc-style adapter), the function
 	// values converted: what its methods run when they call the receiver.
 	adapted map[types.Type][]ssa.Value
+	// chans collects, for a channel value, the make calls it may come
+	// from.
+	chans   []*ssa.MakeChan
 	unknown bool
 }
 
@@ -206,6 +209,8 @@ func (t *tracer) value(v ssa.Value) {
 		t.add(v)
 	case *ssa.MakeClosure:
 		t.add(v.Fn.(*ssa.Function))
+	case *ssa.MakeChan:
+		t.chans = append(t.chans, v)
 	case *ssa.Const:
 		// nil: calling it panics; it adds no target.
 	case *ssa.Phi:

@@ -101,3 +101,45 @@ func workers(ui *dash.UI) {
 		refresher.Refresh("button")
 	}
 }
+
+// Channels passed as values: made in one place, handed to a worker as an
+// argument and to the page as a captured variable or a field. The make
+// call is the channel's identity.
+
+func stockWorker(reqs <-chan string) {
+	for sku := range reqs {
+		db.QueryRowContext(context.Background(), "SELECT qty FROM stock WHERE sku = $1", sku)
+	}
+}
+
+func sumWorker(nums <-chan int, out chan<- int) {
+	total := 0
+	for n := range nums {
+		total += n
+	}
+	out <- total
+}
+
+type stockPage struct {
+	reqs chan<- string
+}
+
+func (p *stockPage) view(ui *dash.UI) {
+	p.reqs <- ui.TextInput("SKU", "") // want `^\(\*stockPage\).view → stockWorker → \(\*sql.DB\).QueryRowContext: database query runs on every rerun; move the query out of stockWorker into a loading function wrapped in dash.CacheData$`
+}
+
+func serveStock() {
+	reqs := make(chan string, 8)
+	go stockWorker(reqs)
+	nums, out := make(chan int), make(chan int)
+	go sumWorker(nums, out)
+	page := &stockPage{reqs: reqs}
+	_ = dash.Run(func(ui *dash.UI) {
+		reqs <- "sku-2" // want `^serveStock.func1 → stockWorker → \(\*sql.DB\).QueryRowContext: database query runs on every rerun`
+		nums <- 1       // the receiver does no I/O
+		page.view(ui)
+		if ui.Button("Recount") {
+			reqs <- "all" // once per click
+		}
+	})
+}
