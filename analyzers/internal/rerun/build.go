@@ -22,9 +22,10 @@ type engine struct {
 
 	summaries  map[*ssa.Function]*summary
 	guards     map[*ssa.Function]*guardSet
-	triggers   map[ssa.Value]bool // memo of isTrigger; false while in progress
-	stores     *storeIndex        // built on first need
-	impls      *implIndex         // built on first need
+	refresh    map[*ssa.Function]map[edge]ssa.Value // memo of refreshEdges
+	triggers   map[ssa.Value]bool                   // memo of isTrigger; false while in progress
+	stores     *storeIndex                          // built on first need
+	impls      *implIndex                           // built on first need
 	exprs      map[token.Pos]ast.Node
 	names      map[*ast.FuncLit]litName
 	visible    map[string]*types.Package // this package and all it imports, by path; built on first need
@@ -48,6 +49,7 @@ func newEngine(pass *analysis.Pass) *engine {
 		ssa:        pkg,
 		summaries:  map[*ssa.Function]*summary{},
 		guards:     map[*ssa.Function]*guardSet{},
+		refresh:    map[*ssa.Function]map[edge]ssa.Value{},
 		triggers:   map[ssa.Value]bool{},
 		draining:   map[*ssa.Function]bool{},
 		freshFuncs: map[*ssa.Function]bool{},

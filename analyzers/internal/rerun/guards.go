@@ -154,12 +154,12 @@ func (e *engine) lazyRoot(fn *ssa.Function, b *ssa.BasicBlock, succ int) (ssa.Va
 	}
 	cmp, ok := ifi.Cond.(*ssa.BinOp)
 	if !ok || cmp.Op != token.EQL && cmp.Op != token.NEQ {
-		return nil, false
+		return e.memoRoot(fn, b, succ)
 	}
 	g, ok := loadedGlobal(cmp.X)
 	if !ok || !isNil(cmp.Y) {
 		if g, ok = loadedGlobal(cmp.Y); !ok || !isNil(cmp.X) {
-			return nil, false
+			return e.memoRoot(fn, b, succ)
 		}
 	}
 	nilEdge := 0 // v == nil: the true edge
