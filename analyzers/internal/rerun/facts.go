@@ -208,9 +208,20 @@ func (e *engine) exportFacts() {
 	reaches := slices.ContainsFunc(hidden, func(h HiddenImpl) bool {
 		return slices.ContainsFunc(h.Methods, func(m MethodChains) bool { return m.Query != nil || m.Resource != nil || m.Wraps })
 	})
-	if exported || reaches {
+	// The user's own packages always say they were analysed: a function
+	// of theirs without a fact then runs none of the functions it is
+	// handed on the rerun path (a component that runs its callback behind
+	// its own Button), where one of a package out of sight might run any.
+	// Their importers are the user's packages, analysed anyway.
+	if exported || reaches || e.userCode() {
 		e.pass.ExportPackageFact(&PackageFact{Hidden: hidden})
 	}
+}
+
+// userCode reports whether the package is the user's own code: not in the
+// standard library, nor in a module required at a version.
+func (e *engine) userCode() bool {
+	return !isStd(e.pass) && !e.dependencyModule()
 }
 
 // fact is the summary of fn as a fact. Functions that take the UI are

@@ -248,6 +248,9 @@ func (e *engine) decorates(im impl, m *types.Func) bool {
 // analysed reports whether the engine runs on package p for its facts (see
 // MayExportFacts).
 func (e *engine) analysed(p *types.Package) bool {
+	if e.pass.ImportPackageFact(p, new(PackageFact)) {
+		return true // it said so (the user's packages always do)
+	}
 	var paths []string
 	byPath := map[string]*types.Package{}
 	for _, imp := range p.Imports() {

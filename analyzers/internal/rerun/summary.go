@@ -298,6 +298,11 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 		if obj := funcObject(callee); obj != nil && (runsOffPath(obj) && !localOnce(c) || IsDashPackage(obj.Pkg()) && !IsSpinner(obj)) {
 			return nil, nil
 		}
+		if obj := funcObject(callee); obj != nil && obj.Pkg() != nil && obj.Pkg() != e.pkg && e.analysed(obj.Pkg()) {
+			// Analysed, and no fact: it runs none of the functions it is
+			// handed on the rerun path.
+			return nil, nil
+		}
 	} else if c.IsInvoke() && runsOffPath(c.Method) {
 		return nil, nil
 	}

@@ -1,0 +1,21 @@
+package uncachedcall
+
+import (
+	"context"
+
+	"dashapp/widgets"
+	"github.com/dashvet/dashvet/dash"
+)
+
+// A component of another package that takes a function says by its fact
+// whether it runs it on every rerun; with no fact, it runs none: a
+// component that runs its callback only behind its own Button.
+func components(ui *dash.UI) {
+	widgets.Panel(ui, "Sales", func(ctx context.Context) ([]Sale, error) { // want `components → widgets.Panel → components.func1 → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; wrap the function literal given to widgets.Panel in dash.CacheData`
+		return loadSales(ctx, "EMEA")
+	})
+	widgets.Refreshable(ui, "Recompute", func(ctx context.Context) error {
+		_, err := loadSales(ctx, "all") // once per click
+		return err
+	})
+}

@@ -1,0 +1,28 @@
+// Package widgets holds UI components that take the function they run: one
+// runs it on every rerun, one only after its own Button is clicked.
+package widgets
+
+import (
+	"context"
+
+	"github.com/dashvet/dashvet/dash"
+)
+
+// Panel draws what load returns, on every rerun.
+func Panel[T any](ui *dash.UI, title string, load func(context.Context) (T, error)) {
+	ui.Header(title)
+	if _, err := load(ui.Context()); err != nil {
+		ui.Error(err.Error())
+	}
+}
+
+// Refreshable runs action once per click of its Button.
+func Refreshable(ui *dash.UI, label string, action func(context.Context) error) {
+	if ui.Button(label) {
+		if err := action(ui.Context()); err != nil {
+			ui.Exception(err)
+			return
+		}
+		ui.Success(label + ": done")
+	}
+}
