@@ -62,8 +62,14 @@ func fix(res *rerun.Result, c *rerun.Chain) string {
 		// An iterator or a loader another package's function returns.
 		return "move the " + c.Noun() + " out of the function literal " + c.Steps[i-1].Format(res.Pkg) + " returns into a loading function wrapped in dash.CacheData"
 	case c.Steps[i].Anon && i > 0 && c.Steps[i-1].Runs:
-		// A function literal handed to a helper that runs it.
-		return "wrap the function literal given to " + c.Steps[i-1].Format(res.Pkg) + " in dash.CacheData"
+		// A function literal handed to a helper that runs it, perhaps
+		// through other runners (RetryValue passing it on to Retry): the
+		// first of them is the one it was given to.
+		j := i - 1
+		for j > 0 && c.Steps[j-1].Runs {
+			j--
+		}
+		return "wrap the function literal given to " + c.Steps[j].Format(res.Pkg) + " in dash.CacheData"
 	case c.Steps[i].Anon:
 		// A function literal a factory or an iterator made (names(ctx)
 		// returns it): it has no name to wrap.

@@ -3,6 +3,7 @@ package rerun
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -401,7 +402,53 @@ func (e *engine) noteParamCalls(fn *ssa.Function, c *ssa.CallCommon, s *summary)
 		if i, elem := paramOf(fn, c.Args[p.Index]); i >= 0 && elem == p.Elem {
 			add(ParamCall{Index: i, Elem: elem, Via: append([]Step{st}, p.Via...)})
 		}
+		// A literal the callee runs, which runs a parameter it captured
+		// (RetryValue wrapping fn for Retry: func(ctx) error { v, err :=
+		// fn(ctx); ... }): the parameter runs too.
+		mc, ok := c.Args[p.Index].(*ssa.MakeClosure)
+		if !ok || p.Elem {
+			continue
+		}
+		lit := mc.Fn.(*ssa.Function)
+		for j, fv := range lit.FreeVars {
+			i := capturedParam(fn, mc.Bindings[j])
+			if i < 0 {
+				continue
+			}
+			for _, via := range e.freeVarRuns(lit, fv) {
+				runner := st
+				runner.Runs = true
+				add(ParamCall{Index: i, Via: slices.Concat([]Step{runner}, p.Via, via)})
+			}
+		}
 	}
+}
+
+// capturedParam returns the index of the parameter of fn that a closure's
+// binding captures (the variable a parameter is spilled to, when nothing
+// else is stored in it), or -1.
+func capturedParam(fn *ssa.Function, b ssa.Value) int {
+	a, ok := b.(*ssa.Alloc)
+	if !ok {
+		i, elem := paramOf(fn, b)
+		if elem {
+			return -1
+		}
+		return i
+	}
+	i := -1
+	for _, r := range *a.Referrers() {
+		st, ok := r.(*ssa.Store)
+		if !ok || st.Addr != a {
+			continue
+		}
+		j, elem := paramOf(fn, st.Val)
+		if j < 0 || elem || i >= 0 && i != j {
+			return -1
+		}
+		i = j
+	}
+	return i
 }
 
 // paramOf returns the index of the parameter of fn that v is (through

@@ -29,3 +29,28 @@ func Timed[K, V any](f func(context.Context, K) (V, error)) func(context.Context
 		return f(ctx, k)
 	}
 }
+
+// Attempt runs f up to n times, for a function with no result.
+func Attempt(ctx context.Context, n int, f func(context.Context) error) error {
+	var err error
+	for range n {
+		if err = f(ctx); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// Value is Attempt for a function with a result: it wraps f in a literal
+// that Attempt runs.
+func Value[T any](ctx context.Context, n int, f func(context.Context) (T, error)) (T, error) {
+	var out T
+	err := Attempt(ctx, n, func(ctx context.Context) error {
+		v, err := f(ctx)
+		if err == nil {
+			out = v
+		}
+		return err
+	})
+	return out, err
+}
