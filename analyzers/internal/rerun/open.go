@@ -61,11 +61,20 @@ func (e *engine) openCall(c *ssa.CallCommon) (OpenCall, bool) {
 	if !ok || named.Obj().Pkg() == nil || e.inStd(named.Obj().Pkg().Path()) {
 		return OpenCall{}, false
 	}
-	if e.tracedImpls(c.Value, m) != nil || len(e.visibleImpls(named, m)) > 0 {
+	if e.tracedImpls(c.Value, m) != nil {
 		return OpenCall{}, false
 	}
+	field := fieldName(c.Value)
+	for _, im := range e.visibleImpls(named, m) {
+		// A decorator calling the interface on its own field
+		// (logging.Plans.Positions calling p.Next.Positions) passes the
+		// call on to what the field holds: it is not that implementation.
+		if field == "" || !strings.HasPrefix(field, im.key+".") {
+			return OpenCall{}, false
+		}
+	}
 	obj := named.Origin().Obj()
-	return OpenCall{Iface: obj.Pkg().Path() + "." + obj.Name(), Method: m.Name(), Field: fieldName(c.Value)}, true
+	return OpenCall{Iface: obj.Pkg().Path() + "." + obj.Name(), Method: m.Name(), Field: field}, true
 }
 
 // fieldName names the field of a named struct type that v was read from
@@ -132,6 +141,9 @@ func (e *engine) fieldImpls(field string, m *types.Func) []impl {
 			continue
 		}
 		vals := e.index().fields[fieldKey{st, k}]
+		if len(vals) == 0 {
+			vals = e.constructorArgs(tn, st.Field(k).Type())
+		}
 		if len(vals) == 0 {
 			return nil
 		}
@@ -221,6 +233,40 @@ func (e *engine) resolveOpen(open []OpenCall) (q, r *Chain) {
 		b.add(iq, ir)
 	}
 	return b.q, b.r
+}
+
+// constructorArgs returns the arguments this package gives, of type ft, to
+// the functions making values of the named type tn (logging.New(store,
+// log) for a field Next of type domain.Plans): where the field is set out
+// of sight, by the constructor, what it is given is what the field holds.
+func (e *engine) constructorArgs(tn *types.TypeName, ft types.Type) []ssa.Value {
+	var out []ssa.Value
+	for callee, sites := range e.index().calls {
+		sig := callee.Signature
+		if sig.Results().Len() == 0 || !makes(sig.Results().At(0).Type(), tn) {
+			continue
+		}
+		for i := range sig.Params().Len() {
+			if !types.Identical(sig.Params().At(i).Type(), ft) {
+				continue
+			}
+			for _, c := range sites {
+				if i < len(c.Args) {
+					out = append(out, c.Args[i])
+				}
+			}
+		}
+	}
+	return out
+}
+
+// makes reports whether t is the named type tn or a pointer to it.
+func makes(t types.Type, tn *types.TypeName) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Origin().Obj() == tn
 }
 
 // lookupIface finds the interface and method an open call names among

@@ -1,0 +1,30 @@
+// Command audited wires the PostgreSQL store behind an exported auditing
+// decorator, and uses the in-memory store elsewhere: the decorator's field
+// holds what its constructor was given here, the bare store, not whatever
+// implementation is in sight.
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/dashvet/dashvet/dash"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dashapp/layered/auditmw"
+	"dashapp/layered/memstore"
+	"dashapp/layered/pgstore"
+	"dashapp/layered/web"
+)
+
+func main() {
+	pool, err := pgxpool.New(context.Background(), "postgres://db/sales")
+	if err != nil {
+		panic(err)
+	}
+	audited := &web.App{Orders: auditmw.New(pgstore.New(pool), slog.Default())}
+	_ = web.Count(context.Background(), &memstore.Store{})
+	app := dash.NewApp()
+	app.Page("/", "Sales", audited.Sales) // want `\(\*web.App\).Sales → \(\*auditmw.Orders\).Recent → \(\*pgstore.Store\).Recent → \(\*pgxpool.Pool\).Query: database query runs on every rerun`
+	_ = app.Run()
+}
