@@ -215,7 +215,7 @@ func (e *engine) reachAfter(rs recvSite) (q, r *Chain) {
 				}
 				cq, cr := e.callReach(c.Common(), nil)
 				if o != EveryRerun {
-					cq, cr = nil, cr.onceAt(o, g.locked)
+					cq, cr = nil, cr.onceAt(o, g.lockedAt(b))
 				}
 				found.add(cq, cr)
 			}

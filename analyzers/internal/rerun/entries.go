@@ -168,7 +168,7 @@ func (e *engine) walkEntry(ent *Entry) {
 		// stands at level lvl.
 		addSite := func(pos token.Pos, in ssa.Instruction, lvl Once, q, r *Chain) {
 			if lvl != EveryRerun && lvl != perClick {
-				q, r = nil, r.onceAt(lvl, g.locked)
+				q, r = nil, r.onceAt(lvl, g.lockedAt(in.Block()))
 			}
 			if q != nil || r != nil {
 				pos, end := e.span(pos, in)

@@ -44,9 +44,16 @@ type guardSet struct {
 	// perValue marks the blocks behind a lazy test of a field of the
 	// method's receiver: once per receiver value.
 	perValue []bool
-	// locked is true when the function takes a mutex: its lazy
-	// initialisations are then taken to be done under it.
-	locked bool
+	// locks are the blocks where the function takes a mutex: a lazy
+	// initialisation in a block one of them dominates is taken to be done
+	// under it (a lock taken after the test, for something else, does not
+	// protect it).
+	locks []*ssa.BasicBlock
+}
+
+// lockedAt reports whether code in b runs with a mutex taken earlier.
+func (g *guardSet) lockedAt(b *ssa.BasicBlock) bool {
+	return slices.ContainsFunc(g.locks, func(l *ssa.BasicBlock) bool { return l.Dominates(b) })
 }
 
 // guarded reports whether b runs only after a trigger fired.
@@ -83,7 +90,7 @@ func (e *engine) guardsOf(fn *ssa.Function) *guardSet {
 	if !session && !lazy {
 		return g
 	}
-	g.locked = takesLock(fn)
+	g.locks = lockBlocks(fn)
 	g.once = make([]Once, len(fn.Blocks))
 	without := func(edge func(*ssa.Function, *ssa.BasicBlock, int) bool) []bool {
 		return e.reachable(fn, func(b *ssa.BasicBlock, succ int) bool {
@@ -236,8 +243,10 @@ func isNil(v ssa.Value) bool {
 	return ok && c.IsNil()
 }
 
-// takesLock reports whether fn calls Lock of a sync.Mutex or RWMutex.
-func takesLock(fn *ssa.Function) bool {
+// lockBlocks returns the blocks of fn that call Lock of a sync.Mutex or
+// RWMutex.
+func lockBlocks(fn *ssa.Function) []*ssa.BasicBlock {
+	var out []*ssa.BasicBlock
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			c, ok := instr.(ssa.CallInstruction)
@@ -250,11 +259,12 @@ func takesLock(fn *ssa.Function) bool {
 			}
 			if obj := funcObject(callee); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "sync" &&
 				obj.Name() == "Lock" && (recvName(obj) == "Mutex" || recvName(obj) == "RWMutex") {
-				return true
+				out = append(out, b)
+				break
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // sessionEdge reports whether successor succ of block b is the "absent"

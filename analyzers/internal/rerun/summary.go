@@ -64,9 +64,9 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 				switch in := instr.(type) {
 				case ssa.CallInstruction:
 					_, r := e.callReach(in.Common(), nil)
-					found.add(nil, r.onceAt(o, g.locked))
+					found.add(nil, r.onceAt(o, g.lockedAt(b)))
 				case *ssa.Alloc:
-					found.add(nil, e.literalResource(in).onceAt(o, g.locked))
+					found.add(nil, e.literalResource(in).onceAt(o, g.lockedAt(b)))
 				}
 			}
 			continue

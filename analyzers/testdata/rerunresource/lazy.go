@@ -47,6 +47,19 @@ func lockedPage(ui *dash.UI) {
 	}
 }
 
+// A lock taken after the nil test, for something else, protects nothing
+// before it.
+func lockedLater(ui *dash.UI) {
+	if lazyDB == nil {
+		lazyDB, _ = sql.Open("postgres", "postgres://db/sales") // want `^lockedLater → sql.Open: opens a connection pool into a package variable tested for nil without a lock`
+	}
+	lazyMu.Lock()
+	if lockedDB == nil {
+		lockedDB, _ = sql.Open("postgres", "postgres://db/sales")
+	}
+	lazyMu.Unlock()
+}
+
 // A nil test that assigns another variable guards nothing.
 func notLazy(ui *dash.UI) {
 	if lazyDB == nil {
