@@ -277,7 +277,15 @@ func (e *engine) sessionEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool
 		return false
 	}
 	key, absent, ok := e.presenceTest(ifi.Cond)
-	if !ok || absent != succ {
+	if !ok {
+		// A test of the key's value with a Set of the key behind the
+		// edge ("if !dash.ValueOr(st, "welcomed", false) { ...;
+		// st.Set("welcomed", true) }"): it runs until the state says
+		// otherwise, not on every rerun.
+		if key = valueKey(ifi.Cond, 4); key == nil {
+			return false
+		}
+	} else if absent != succ {
 		return false
 	}
 	return e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {

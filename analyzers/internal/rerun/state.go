@@ -318,16 +318,91 @@ func (e *engine) constLike(v ssa.Value) bool {
 
 // presenceGuarded reports whether block b of fn is reached only through a
 // presence test of key (in either polarity: "if !st.Has(k) { Set }" and
-// "if st.Has(k) { return }" alike) or a trigger.
+// "if st.Has(k) { return }" alike), a test of key's value that b is behind
+// ("if run { ...; st.Set(k, false) }": a step of a state machine, not a
+// reset on every rerun), or a trigger.
 func (e *engine) presenceGuarded(fn *ssa.Function, b *ssa.BasicBlock, key ssa.Value) bool {
 	reached := e.reachable(fn, func(blk *ssa.BasicBlock, succ int) bool {
 		if e.triggerEdge(blk, succ) {
 			return true
 		}
 		ifi, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
-		return ok && e.testsPresence(ifi.Cond, key)
+		if !ok {
+			return false
+		}
+		if e.testsPresence(ifi.Cond, key) {
+			return true
+		}
+		k := valueKey(ifi.Cond, 4)
+		return k != nil && sameKey(k, key) && onlyBehind(fn, blk, succ, b)
 	})
 	return !reached[b.Index]
+}
+
+// valueKey returns the key whose value the condition v reads: the value
+// of st.Get(k) or dash.Value(st, k), or dash.ValueOr(st, k, def), through
+// negations and comparisons, depth levels deep; nil when none.
+func valueKey(v ssa.Value, depth int) ssa.Value {
+	if depth == 0 {
+		return nil
+	}
+	switch v := v.(type) {
+	case *ssa.UnOp:
+		return valueKey(v.X, depth-1)
+	case *ssa.BinOp:
+		if k := valueKey(v.X, depth-1); k != nil {
+			return k
+		}
+		return valueKey(v.Y, depth-1)
+	case *ssa.TypeAssert:
+		return valueKey(v.X, depth-1)
+	case *ssa.Extract:
+		if v.Index != 0 {
+			return nil
+		}
+		if call, ok := v.Tuple.(*ssa.TypeAssert); ok {
+			return valueKey(call.X, depth-1)
+		}
+		call, ok := v.Tuple.(*ssa.Call)
+		if !ok {
+			return nil
+		}
+		if obj := staticObj(call); (DashFunc(obj, "State", "Get") || DashFunc(obj, "", "Value")) && len(call.Call.Args) >= 2 {
+			return call.Call.Args[1]
+		}
+	case *ssa.Call:
+		if DashFunc(staticObj(v), "", "ValueOr") && len(v.Call.Args) >= 2 {
+			return v.Call.Args[1]
+		}
+	}
+	return nil
+}
+
+// onlyBehind reports whether target is reached from the edge from b to
+// its successor succ and not from b's other successor: it runs only when
+// the branch goes that way.
+func onlyBehind(fn *ssa.Function, b *ssa.BasicBlock, succ int, target *ssa.BasicBlock) bool {
+	if len(b.Succs) != 2 {
+		return false
+	}
+	from := func(start *ssa.BasicBlock) bool {
+		seen := map[*ssa.BasicBlock]bool{b: true}
+		work := []*ssa.BasicBlock{start}
+		for len(work) > 0 {
+			x := work[len(work)-1]
+			work = work[:len(work)-1]
+			if x == target {
+				return true
+			}
+			if seen[x] {
+				continue
+			}
+			seen[x] = true
+			work = append(work, x.Succs...)
+		}
+		return false
+	}
+	return from(b.Succs[succ]) && !from(b.Succs[1-succ])
 }
 
 // testsPresence reports whether cond tests whether key is in the state.

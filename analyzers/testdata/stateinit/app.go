@@ -100,3 +100,23 @@ func closures(ui *dash.UI) {
 
 // Helpers without a UI are not checked: what they set depends on callers.
 func initState(st *dash.State) { st.Set("theme", "light") }
+
+// A Set behind a test of the same key's value is a step of a state
+// machine: it runs when the state says so, not on every rerun. A Set after
+// such a test, whichever way it went, is a reset.
+func machine(ui *dash.UI) {
+	st := ui.State()
+	if ui.Button("Run") {
+		st.Set("run", true)
+	}
+	if run, _ := dash.Value[bool](st, "run"); run {
+		st.Set("run", false)
+	}
+	if !dash.ValueOr(st, "welcomed", false) {
+		st.Set("welcomed", true)
+	}
+	if dash.ValueOr(st, "page", 1) > 10 {
+		ui.Text("last page")
+	}
+	st.Set("page", 1) // want `State.Set\("page"`
+}

@@ -85,3 +85,16 @@ func lazyLoad(ui *dash.UI) {
 	}
 	ui.Text(fmt.Sprint(len(lazySales)))
 }
+
+// A test of a key's value with a Set of the key behind it runs until the
+// state says otherwise: once per session here.
+func welcomed(ui *dash.UI) {
+	st := ui.State()
+	if !dash.ValueOr(st, "welcomed", false) {
+		loadSales(ui.Context(), "welcome")
+		st.Set("welcomed", true)
+	}
+	if dash.ValueOr(st, "verbose", false) {
+		loadSales(ui.Context(), "verbose") // want `welcomed → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun`
+	}
+}
