@@ -23,6 +23,7 @@ type engine struct {
 	summaries  map[*ssa.Function]*summary
 	guards     map[*ssa.Function]*guardSet
 	refresh    map[*ssa.Function]map[edge]ssa.Value // memo of refreshEdges
+	inPresence map[*ssa.Function]bool               // helpers being read by helperPresence
 	triggers   map[ssa.Value]bool                   // memo of isTrigger; false while in progress
 	stores     *storeIndex                          // built on first need
 	impls      *implIndex                           // built on first need
@@ -50,6 +51,7 @@ func newEngine(pass *analysis.Pass) *engine {
 		summaries:  map[*ssa.Function]*summary{},
 		guards:     map[*ssa.Function]*guardSet{},
 		refresh:    map[*ssa.Function]map[edge]ssa.Value{},
+		inPresence: map[*ssa.Function]bool{},
 		triggers:   map[ssa.Value]bool{},
 		draining:   map[*ssa.Function]bool{},
 		freshFuncs: map[*ssa.Function]bool{},

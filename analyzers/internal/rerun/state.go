@@ -446,6 +446,8 @@ func (e *engine) presenceTest(cond ssa.Value) (key ssa.Value, absent int, ok boo
 	case *ssa.Call:
 		if DashFunc(staticObj(x), "State", "Has") && len(x.Call.Args) == 2 {
 			key = x.Call.Args[1]
+		} else if k, a, ok := e.helperPresence(x); ok {
+			key, absent = k, a
 		}
 	case *ssa.Extract:
 		key = lookup(x, 1)
@@ -467,6 +469,44 @@ func (e *engine) presenceTest(cond ssa.Value) (key ssa.Value, absent int, ok boo
 	}
 	if flip {
 		absent = 1 - absent
+	}
+	return key, absent, true
+}
+
+// helperPresence reports whether call is to a function of the package
+// that returns a presence test (func started(st *dash.State) bool { return
+// st.Has("step") }): the key it tests (the call's argument when the key is
+// its parameter), and which way the call's result says it is absent.
+func (e *engine) helperPresence(call *ssa.Call) (key ssa.Value, absent int, ok bool) {
+	fn := call.Call.StaticCallee()
+	if fn == nil || !e.local(fn) || fn.Blocks == nil || e.inPresence[fn] {
+		return nil, 0, false
+	}
+	e.inPresence[fn] = true
+	defer delete(e.inPresence, fn)
+	for _, b := range fn.Blocks {
+		ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !isRet {
+			continue
+		}
+		if len(ret.Results) != 1 {
+			return nil, 0, false
+		}
+		k, a, found := e.presenceTest(ret.Results[0])
+		if !found || key != nil && (a != absent || !sameKey(k, key)) {
+			return nil, 0, false
+		}
+		key, absent = k, a
+	}
+	if key == nil {
+		return nil, 0, false
+	}
+	if p, isParam := key.(*ssa.Parameter); isParam {
+		i := paramIndex(fn, p)
+		if i < 0 || i >= len(call.Call.Args) {
+			return nil, 0, false
+		}
+		key = call.Call.Args[i]
 	}
 	return key, absent, true
 }

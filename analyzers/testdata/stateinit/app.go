@@ -120,3 +120,24 @@ func machine(ui *dash.UI) {
 	}
 	st.Set("page", 1) // want `State.Set\("page"`
 }
+
+// A presence test may be a helper of the package returning one.
+func started(st *dash.State) bool { return st.Has("step") }
+
+func present(st *dash.State, key string) bool {
+	_, ok := st.Get(key)
+	return ok
+}
+
+func helperGuards(ui *dash.UI) {
+	st := ui.State()
+	if !started(st) {
+		st.Set("step", 1)
+	}
+	if !present(st, "tab") {
+		st.Set("tab", "orders")
+	}
+	if !started(st) {
+		st.Set("zoom", 1) // want `State.Set\("zoom"`
+	}
+}
