@@ -277,20 +277,25 @@ func (e *engine) sessionEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool
 		return false
 	}
 	key, absent, ok := e.presenceTest(ifi.Cond)
-	if !ok {
-		// A test of the key's value with a Set of the key behind the
-		// edge ("if !dash.ValueOr(st, "welcomed", false) { ...;
-		// st.Set("welcomed", true) }"): it runs until the state says
-		// otherwise, not on every rerun.
-		if key = valueKey(ifi.Cond, 4); key == nil {
-			return false
-		}
-	} else if absent != succ {
+	if ok {
+		return absent == succ && e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
+			c, ok := instr.(*ssa.Call)
+			return ok && setsKey(c, key)
+		})
+	}
+	// A test of the key's value with a Set of the key behind the edge
+	// that no trigger guards ("if !dash.ValueOr(st, "welcomed", false) {
+	// ...; st.Set("welcomed", true) }"): it runs once, until the state
+	// says otherwise. A wizard's step ("switch step { case 2: ...; if
+	// ui.Button("Next") { st.Set("step", 3) } }") runs on every rerun while
+	// the state holds it.
+	if key = valueKey(ifi.Cond, 4); key == nil {
 		return false
 	}
+	free := e.reachable(fn, e.triggerEdge)
 	return e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
 		c, ok := instr.(*ssa.Call)
-		return ok && setsKey(c, key)
+		return ok && setsKey(c, key) && free[c.Block().Index]
 	})
 }
 

@@ -203,9 +203,26 @@ func (e *engine) noteOpen(c *ssa.CallCommon, s *summary) {
 		if e.pass.ImportObjectFact(obj.Origin(), &f) && len(f.Open) > 0 {
 			st := stepOf(obj.Origin())
 			st.UI = f.UI
-			s.open = addOpen(s.open, st, f.Open)
+			s.open = addOpen(s.open, st, e.unresolved(f.Open))
 		}
 	}
+}
+
+// unresolved returns the open calls this package sees no implementation
+// for: those it does see it judges itself (reachObj), and passing them on
+// would have the package registering the page report them again (a
+// component of another package calling a source interface that the page's
+// package implements).
+func (e *engine) unresolved(open []OpenCall) []OpenCall {
+	var out []OpenCall
+	for _, oc := range open {
+		named, m := e.lookupIface(oc)
+		if named != nil && (e.fieldImpls(oc.Field, m) != nil || len(e.visibleImpls(named, m)) > 0) {
+			continue
+		}
+		out = append(out, oc)
+	}
+	return out
 }
 
 // resolveOpen returns the chains of a function of another package whose

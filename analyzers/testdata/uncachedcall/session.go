@@ -98,3 +98,20 @@ func welcomed(ui *dash.UI) {
 		loadSales(ui.Context(), "verbose") // want `welcomed → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun`
 	}
 }
+
+// A wizard's step runs on every rerun while the state holds it: the Set
+// that moves on is behind a trigger.
+func wizard(ui *dash.UI) {
+	st := ui.State()
+	switch dash.ValueOr(st, "step", 1) {
+	case 1:
+		if ui.Button("Next") {
+			st.Set("step", 2)
+		}
+	case 2:
+		loadSales(ui.Context(), "dry-run") // want `wizard → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun`
+		if ui.Button("Confirm") {
+			st.Set("step", 3)
+		}
+	}
+}
