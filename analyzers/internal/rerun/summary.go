@@ -299,9 +299,12 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 		if obj := funcObject(callee); obj != nil && (runsOffPath(obj) && !localOnce(c) || IsDashPackage(obj.Pkg()) && !IsSpinner(obj)) {
 			return nil, nil
 		}
-		if obj := funcObject(callee); obj != nil && obj.Pkg() != nil && obj.Pkg() != e.pkg && e.analysed(obj.Pkg()) {
+		if obj := funcObject(callee); obj != nil && obj.Pkg() != nil && obj.Pkg() != e.pkg && e.analysed(obj.Pkg()) && !returnsFunc(callee.Signature) {
 			// Analysed, and no fact: it runs none of the functions it is
-			// handed on the rerun path.
+			// handed on the rerun path. One returning a function value
+			// (a functional option, WithBudget(load) Option) may keep what
+			// it was handed for whoever runs that value: the literal is
+			// taken to run, as for a function out of sight.
 			return nil, nil
 		}
 	} else if c.IsInvoke() && runsOffPath(c.Method) {
@@ -315,6 +318,17 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 		}
 	}
 	return b.q, b.r
+}
+
+// returnsFunc reports whether a function of signature sig returns a
+// function value.
+func returnsFunc(sig *types.Signature) bool {
+	for v := range sig.Results().Variables() {
+		if _, ok := v.Type().Underlying().(*types.Signature); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // literalArgs returns the function literals an argument passes, directly

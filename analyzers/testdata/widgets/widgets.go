@@ -26,3 +26,25 @@ func Refreshable(ui *dash.UI, label string, action func(context.Context) error) 
 		ui.Success(label + ": done")
 	}
 }
+
+// Option configures Chart; WithLoad keeps the loader Chart runs.
+type Option func(*chartOpts)
+
+type chartOpts struct{ load func(context.Context) ([]float64, error) }
+
+func WithLoad(f func(context.Context) ([]float64, error)) Option {
+	return func(o *chartOpts) { o.load = f }
+}
+
+// Chart runs its loader on every rerun.
+func Chart(ui *dash.UI, opts ...Option) {
+	var o chartOpts
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.load != nil {
+		if _, err := o.load(ui.Context()); err != nil {
+			ui.Error(err.Error())
+		}
+	}
+}
