@@ -30,7 +30,9 @@ func Refreshable(ui *dash.UI, label string, action func(context.Context) error) 
 // Option configures Chart; WithLoad keeps the loader Chart runs.
 type Option func(*chartOpts)
 
-type chartOpts struct{ load func(context.Context) ([]float64, error) }
+type chartOpts struct {
+	load func(context.Context) ([]float64, error)
+}
 
 func WithLoad(f func(context.Context) ([]float64, error)) Option {
 	return func(o *chartOpts) { o.load = f }
