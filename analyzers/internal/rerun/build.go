@@ -22,11 +22,12 @@ type engine struct {
 
 	summaries  map[*ssa.Function]*summary
 	guards     map[*ssa.Function]*guardSet
-	refresh    map[*ssa.Function]map[edge]ssa.Value // memo of refreshEdges
-	inPresence map[*ssa.Function]bool               // helpers being read by helperPresence
-	triggers   map[ssa.Value]bool                   // memo of isTrigger; false while in progress
-	stores     *storeIndex                          // built on first need
-	impls      *implIndex                           // built on first need
+	refresh    map[*ssa.Function]map[edge]ssa.Value  // memo of refreshEdges
+	inPresence map[*ssa.Function]bool                // helpers being read by helperPresence
+	ctorCtx    map[*types.TypeName][]*ssa.CallCommon // constructor calls of the implementation being resolved (implReach)
+	triggers   map[ssa.Value]bool                    // memo of isTrigger; false while in progress
+	stores     *storeIndex                           // built on first need
+	impls      *implIndex                            // built on first need
 	exprs      map[token.Pos]ast.Node
 	names      map[*ast.FuncLit]litName
 	visible    map[string]*types.Package // this package and all it imports, by path; built on first need
@@ -52,6 +53,7 @@ func newEngine(pass *analysis.Pass) *engine {
 		guards:     map[*ssa.Function]*guardSet{},
 		refresh:    map[*ssa.Function]map[edge]ssa.Value{},
 		inPresence: map[*ssa.Function]bool{},
+		ctorCtx:    map[*types.TypeName][]*ssa.CallCommon{},
 		triggers:   map[ssa.Value]bool{},
 		draining:   map[*ssa.Function]bool{},
 		freshFuncs: map[*ssa.Function]bool{},

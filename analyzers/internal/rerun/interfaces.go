@@ -31,6 +31,10 @@ type impl struct {
 	// reached holds the query and resource chains when they are known
 	// already (an adapter of function values, adapterImpl).
 	reached *[2]*Chain
+	// ctors are the calls that made the values traced to this type, when
+	// the tracer saw them (a decorator's constructor): its fields hold
+	// what those calls were given.
+	ctors []*ssa.CallCommon
 }
 
 // implIndex caches, per pass, the named types visible to the package and
@@ -360,6 +364,24 @@ func literalFunc(v ssa.Value) (*ssa.Function, bool) {
 	return nil, false
 }
 
+// implType is the named type whose method im is, or nil.
+func implType(im impl) *types.TypeName {
+	var obj *types.Func
+	switch {
+	case im.fn != nil:
+		obj = funcObject(im.fn)
+	case im.obj != nil:
+		obj = im.obj
+	}
+	if obj == nil {
+		return nil
+	}
+	if n := recvNamed(obj); n != nil {
+		return n.Origin().Obj()
+	}
+	return nil
+}
+
 // verbKey names im's method for VerbParam.Func; "" when its chains come
 // from elsewhere.
 func (im impl) verbKey() string {
@@ -375,6 +397,13 @@ func (im impl) verbKey() string {
 }
 
 func (e *engine) implReach(im impl) (q, r *Chain) {
+	if tn := implType(im); tn != nil && len(im.ctors) > 0 && e.ctorCtx[tn] == nil {
+		// Resolving the calls this implementation makes on its own fields,
+		// which its constructor set: the values these calls gave it, not
+		// what every call of the constructor in the package gave.
+		e.ctorCtx[tn] = im.ctors
+		defer delete(e.ctorCtx, tn)
+	}
 	switch {
 	case im.reached != nil:
 		return im.reached[0], im.reached[1]
@@ -415,7 +444,7 @@ func (e *engine) concreteImpls(t *tracer, m *types.Func) []impl {
 		if fn == nil {
 			return nil
 		}
-		im := impl{key: types.TypeString(typ, nil), fn: fn}
+		im := impl{key: types.TypeString(typ, nil), fn: fn, ctors: t.ctors[typ]}
 		if vals := t.adapted[typ]; vals != nil {
 			im = e.adapterImpl(im, vals)
 		}

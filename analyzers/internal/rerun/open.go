@@ -258,7 +258,17 @@ func (e *engine) resolveOpen(open []OpenCall) (q, r *Chain) {
 // of sight, by the constructor, what it is given is what the field holds.
 func (e *engine) constructorArgs(tn *types.TypeName, ft types.Type) []ssa.Value {
 	var out []ssa.Value
-	for callee, sites := range e.index().calls {
+	calls := e.index().calls
+	if ctx := e.ctorCtx[tn]; ctx != nil {
+		// The implementation being resolved was made by these calls.
+		calls = map[*ssa.Function][]*ssa.CallCommon{}
+		for _, c := range ctx {
+			if callee := c.StaticCallee(); callee != nil {
+				calls[origin(callee)] = append(calls[origin(callee)], c)
+			}
+		}
+	}
+	for callee, sites := range calls {
 		sig := callee.Signature
 		if sig.Results().Len() == 0 || !makes(sig.Results().At(0).Type(), tn) {
 			continue

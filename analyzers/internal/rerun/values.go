@@ -167,7 +167,11 @@ type tracer struct {
 	adapted map[types.Type][]ssa.Value
 	// chans collects, for a channel value, the make calls it may come
 	// from.
-	chans   []*ssa.MakeChan
+	chans []*ssa.MakeChan
+	// ctors holds, per concrete type, the calls whose results were
+	// converted into the interface (logging.New(store, log)): which
+	// values their constructor was given (open.go, constructorArgs).
+	ctors   map[types.Type][]*ssa.CallCommon
 	unknown bool
 }
 
@@ -237,6 +241,12 @@ func (t *tracer) value(v ssa.Value) {
 			return
 		}
 		t.concrete = append(t.concrete, v.X.Type())
+		if call, ok := v.X.(*ssa.Call); ok {
+			if t.ctors == nil {
+				t.ctors = map[types.Type][]*ssa.CallCommon{}
+			}
+			t.ctors[v.X.Type()] = append(t.ctors[v.X.Type()], &call.Call)
+		}
 	case *ssa.ChangeInterface:
 		t.value(v.X)
 	case *ssa.TypeAssert:

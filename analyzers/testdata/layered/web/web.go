@@ -111,3 +111,11 @@ func panel(ui *dash.UI, title string, load func(context.Context) ([]domain.Order
 	ui.Header(title)
 	ui.Text(strconv.Itoa(len(orders)))
 }
+
+// Admin is a page over another field of the same interface.
+type Admin struct{ Orders domain.Orders }
+
+func (a *Admin) Latest(ui *dash.UI) {
+	orders, _ := a.Orders.Recent(ui.Context(), 1)
+	ui.Table(orders)
+}
