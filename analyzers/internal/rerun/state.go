@@ -334,7 +334,7 @@ func (e *engine) presenceGuarded(fn *ssa.Function, b *ssa.BasicBlock, key ssa.Va
 			return true
 		}
 		k := valueKey(ifi.Cond, 4)
-		return k != nil && sameKey(k, key) && onlyBehind(fn, blk, succ, b)
+		return k != nil && sameKey(k, key) && e.behindEdge(fn, blk, succ, func(in ssa.Instruction) bool { return in.Block() == b })
 	})
 	return !reached[b.Index]
 }
@@ -376,33 +376,6 @@ func valueKey(v ssa.Value, depth int) ssa.Value {
 		}
 	}
 	return nil
-}
-
-// onlyBehind reports whether target is reached from the edge from b to
-// its successor succ and not from b's other successor: it runs only when
-// the branch goes that way.
-func onlyBehind(fn *ssa.Function, b *ssa.BasicBlock, succ int, target *ssa.BasicBlock) bool {
-	if len(b.Succs) != 2 {
-		return false
-	}
-	from := func(start *ssa.BasicBlock) bool {
-		seen := map[*ssa.BasicBlock]bool{b: true}
-		work := []*ssa.BasicBlock{start}
-		for len(work) > 0 {
-			x := work[len(work)-1]
-			work = work[:len(work)-1]
-			if x == target {
-				return true
-			}
-			if seen[x] {
-				continue
-			}
-			seen[x] = true
-			work = append(work, x.Succs...)
-		}
-		return false
-	}
-	return from(b.Succs[succ]) && !from(b.Succs[1-succ])
 }
 
 // testsPresence reports whether cond tests whether key is in the state.

@@ -175,7 +175,7 @@ func stringVerdict(v ssa.Value, of VerbOf, writes func(string) (bool, string)) v
 			return agree(v.Edges, walk)
 		case *ssa.Call:
 			// fmt.Sprintf("UPDATE %s SET ...", ...): the format starts it.
-			if obj := calleeObj(&v.Call); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "fmt" && obj.Name() == "Sprintf" && len(v.Call.Args) > 0 {
+			if obj := staticObj(v); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "fmt" && obj.Name() == "Sprintf" && len(v.Call.Args) > 0 {
 				return walk(v.Call.Args[0])
 			}
 		}
@@ -281,13 +281,6 @@ func verbKey(fn *ssa.Function) string {
 		return obj.FullName()
 	}
 	return fn.String()
-}
-
-func calleeObj(c *ssa.CallCommon) *types.Func {
-	if fn := c.StaticCallee(); fn != nil {
-		return funcObject(fn)
-	}
-	return nil
 }
 
 func isString(t types.Type) bool {
