@@ -197,8 +197,14 @@ func sinkTable() []entry {
 	t = append(t, methods("google.golang.org/grpc", []string{"ClientConn", "ClientConnInterface"}, KindRPC, "Invoke", "NewStream")...)
 	t = append(t, funcs("os", KindFile, "ReadFile", "Open", "ReadDir")...)
 	t = append(t, funcs("io/ioutil", KindFile, "ReadFile", "ReadDir")...)
+	// The runtime's audit log is a table in the app's database: the
+	// engine does not analyse dash's own packages, so its calls are rows.
+	t = append(t, methods(auditPkg, []string{"Log"}, KindWrite, "Record", "EnsureTable")...)
+	t = append(t, methods(auditPkg, []string{"Log"}, KindQuery, "Recent", "Count")...)
 	return t
 }
+
+const auditPkg = DashPath + "/audit"
 
 // resourceTable is the catalogue of calls that construct a pool or client.
 func resourceTable() []entry {
@@ -217,6 +223,7 @@ func resourceTable() []entry {
 		t = append(t, funcs(p, KindPool, "Connect", "NewClient")...)
 	}
 	t = append(t, funcs("google.golang.org/grpc", KindClient, "NewClient", "Dial", "DialContext")...)
+	t = append(t, funcs(auditPkg, KindPool, "Open")...)
 	// The usual way to tune a client's transport: a clone of
 	// http.DefaultTransport keeps its own connections, like a literal.
 	t = append(t, methods("net/http", []string{"Transport"}, KindClient, "Clone")...)

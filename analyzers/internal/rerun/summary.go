@@ -93,12 +93,7 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 // reachCatalogued returns the chains of a call to a catalogued function or
 // to package dash; done is false when fn is neither.
 func reachCatalogued(fn *types.Func) (q, r *Chain, done bool) {
-	if fn.Pkg() == nil || IsDashPackage(fn.Pkg()) {
-		// Calls into dash never reach a sink ((*DataCache).Get is a
-		// cached call); a cache constructed per rerun starts empty.
-		if IsCacheConstructor(fn) {
-			return nil, &Chain{Steps: []Step{stepOf(fn)}, Kind: KindCache}, true
-		}
+	if fn.Pkg() == nil {
 		return nil, nil, true
 	}
 	if k := lookupSink(fn); k != KindNone {
@@ -106,6 +101,15 @@ func reachCatalogued(fn *types.Func) (q, r *Chain, done bool) {
 	}
 	if k := lookupResource(fn); k != KindNone {
 		r = &Chain{Steps: []Step{stepOf(fn)}, Kind: k}
+	}
+	if IsDashPackage(fn.Pkg()) {
+		// Other calls into dash never reach a sink ((*DataCache).Get is
+		// a cached call), except the rows of the audit log, which is a
+		// table; a cache constructed per rerun starts empty.
+		if IsCacheConstructor(fn) {
+			r = &Chain{Steps: []Step{stepOf(fn)}, Kind: KindCache}
+		}
+		return q, r, true
 	}
 	return q, r, q != nil || r != nil
 }
