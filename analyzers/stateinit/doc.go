@@ -9,7 +9,9 @@
 // An app that writes ui.State().Set("count", 0) at its top sets count back
 // to 0 on every interaction: the counter never counts, the selected tab
 // jumps back, the cart empties. State.SetDefault stores the value only when
-// the key is absent; the analyzer offers that fix.
+// the key is absent; the analyzer offers that fix, except for a Set that
+// clears a value the entry read above it (a message shown once), where
+// SetDefault would never clear it.
 //
 // The exact rule: a call of (*dash.State).Set directly in an entry (a
 // function or function literal with a *dash.UI parameter, or a closure run
@@ -26,7 +28,8 @@
 //   - no enclosing if, else or switch case, and no earlier
 //     "if ... { return }" of an enclosing block, tests the same key with
 //     Has, Get or dash.Value (the key is the same constant, or the same
-//     expression).
+//     expression); a test guards only the code its edge alone leads to, so
+//     a Set after the if, where both edges meet, is a reset.
 //
 // A helper (any package, generic or not) that receives a *dash.State and
 // sets a constant on it under the same conditions is reported where it is

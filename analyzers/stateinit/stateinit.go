@@ -50,6 +50,12 @@ func diagnostic(res *rerun.Result, e *rerun.Entry, r *rerun.Reset) analysis.Diag
 			"initialise it with SetDefault in " + helper + " (or guard the call with Has)"
 		return d
 	}
+	if r.Consumes {
+		// A value read, then cleared whichever way the test went:
+		// SetDefault would never clear it.
+		d.Message = "State.Set(" + r.Key + ", ...)" + resets + "it clears a value read above, so set it only in the branch that uses that value"
+		return d
+	}
 	d.Message = "State.Set(" + r.Key + ", ...)" + resets + "initialise it with SetDefault (or guard it with Has)"
 	if r.Call != nil {
 		if sel, ok := r.Call.Fun.(*ast.SelectorExpr); ok {

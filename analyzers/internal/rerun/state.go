@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -23,6 +24,10 @@ type Reset struct {
 	Key      string        // the key's source text
 	Via      []Step        // helpers from the reported call down to the Set
 	Call     *ast.CallExpr // the Set itself, when Via is empty
+	// Consumes is set when the entry reads the key before this Set (a
+	// message shown once, then cleared): SetDefault would never clear
+	// it, so the Set belongs in the branch that uses the value.
+	Consumes bool
 }
 
 // maxResets bounds the resets a summary carries.
@@ -52,9 +57,65 @@ func (e *engine) entryResets(ent *Entry, fn *ssa.Function, in ssa.CallInstructio
 		reset := &Reset{Pos: pos, End: end, Key: r.Key, Via: r.Via}
 		if len(r.Via) == 0 {
 			reset.Call = call
+			_, key, _, _ := setCall(in.Common())
+			reset.Consumes = readsBefore(fn, in, key)
 		}
 		ent.Resets = append(ent.Resets, reset)
 	}
+}
+
+// readsBefore reports whether fn reads the value of key from the state
+// (Get, dash.Value, dash.ValueOr; a presence test is not a read) on a path
+// to instruction in.
+func readsBefore(fn *ssa.Function, in ssa.Instruction, key ssa.Value) bool {
+	if key == nil {
+		return false
+	}
+	// from[i]: block i leads to in's block.
+	from := make([]bool, len(fn.Blocks))
+	stack := []*ssa.BasicBlock{in.Block()}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, p := range b.Preds {
+			if !from[p.Index] {
+				from[p.Index] = true
+				stack = append(stack, p)
+			}
+		}
+	}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if b == in.Block() && instr == in && !from[b.Index] {
+				break // later in the block than in, and no loop back
+			}
+			c, ok := instr.(*ssa.Call)
+			if !ok || len(c.Call.Args) < 2 || b != in.Block() && !from[b.Index] {
+				continue
+			}
+			if !sameKey(c.Call.Args[1], key) {
+				continue
+			}
+			obj := staticObj(c)
+			if DashFunc(obj, "", "ValueOr") || (DashFunc(obj, "State", "Get") || DashFunc(obj, "", "Value")) && usesValue(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// usesValue reports whether the value c returns first (of a tuple) is used.
+func usesValue(c *ssa.Call) bool {
+	for _, r := range *c.Referrers() {
+		if x, ok := r.(*ssa.Extract); ok && x.Index == 0 && slices.ContainsFunc(*x.Referrers(), func(i ssa.Instruction) bool {
+			_, debug := i.(*ssa.DebugRef)
+			return !debug
+		}) {
+			return true
+		}
+	}
+	return false
 }
 
 // noteResets records in the summary of fn the resets instruction in makes
@@ -316,9 +377,10 @@ func (e *engine) constLike(v ssa.Value) bool {
 	return value(v)
 }
 
-// presenceGuarded reports whether block b of fn is reached only through a
-// presence test of key (in either polarity: "if !st.Has(k) { Set }" and
-// "if st.Has(k) { return }" alike), a test of key's value that b is behind
+// presenceGuarded reports whether block b of fn is reached only through an
+// edge of a presence test of key that b is behind (in either polarity:
+// "if !st.Has(k) { Set }" and "if st.Has(k) { return }" alike), a test of
+// key's value that b is behind
 // ("if run { ...; st.Set(k, false) }": a step of a state machine, not a
 // reset on every rerun), or a trigger.
 func (e *engine) presenceGuarded(fn *ssa.Function, b *ssa.BasicBlock, key ssa.Value) bool {
@@ -330,11 +392,18 @@ func (e *engine) presenceGuarded(fn *ssa.Function, b *ssa.BasicBlock, key ssa.Va
 		if !ok {
 			return false
 		}
-		if e.testsPresence(ifi.Cond, key) {
-			return true
+		if !e.testsPresence(ifi.Cond, key) {
+			if k := valueKey(ifi.Cond, 4); k == nil || !sameKey(k, key) {
+				return false
+			}
 		}
-		k := valueKey(ifi.Cond, 4)
-		return k != nil && sameKey(k, key) && e.behindEdge(fn, blk, succ, func(in ssa.Instruction) bool { return in.Block() == b })
+		// Only the edge b is behind (triggers aside: "if !ok ||
+		// ui.Button("Reset")") guards it: a Set after the test, where both
+		// edges meet ("if msg, ok := Value(st, k); ok { ui.Info(msg) };
+		// st.Set(k, "")"), runs on every rerun.
+		return !e.reachable(fn, func(x *ssa.BasicBlock, i int) bool {
+			return x == blk && i == succ || e.triggerEdge(x, i)
+		})[b.Index]
 	})
 	return !reached[b.Index]
 }

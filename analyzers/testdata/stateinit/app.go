@@ -118,7 +118,29 @@ func machine(ui *dash.UI) {
 	if dash.ValueOr(st, "page", 1) > 10 {
 		ui.Text("last page")
 	}
-	st.Set("page", 1) // want `State.Set\("page"`
+	st.Set("page", 1) // want `State.Set\("page", ...\) runs on every rerun and resets the value the user changed; it clears a value read above, so set it only in the branch that uses that value$`
+}
+
+// A presence test guards only the code behind its edge: a message shown
+// once, then cleared after the if, whichever way it went, is cleared on
+// every rerun (and SetDefault would never clear it: no fix). A presence
+// test or a click guards a Set that only they lead to.
+func flash(ui *dash.UI) {
+	st := ui.State()
+	if msg, ok := dash.Value[string](st, "flash"); ok && msg != "" {
+		ui.Text(msg)
+	}
+	st.Set("flash", "") // want `State.Set\("flash", ...\) runs on every rerun and resets the value the user changed; it clears a value read above`
+	if msg, ok := dash.Value[string](st, "notice"); ok && msg != "" {
+		ui.Text(msg)
+		st.Set("notice", "")
+	}
+	if _, ok := st.Get("filters"); !ok || ui.Button("Reset filters") {
+		st.Set("filters", []string{})
+	}
+	if _, ok := st.Get("sort"); !ok || st.Has("zoom") {
+		st.Set("sort", "name") // want `State.Set\("sort", ...\) runs on every rerun and resets the value the user changed; initialise it with SetDefault`
+	}
 }
 
 // A presence test may be a helper of the package returning one.
