@@ -561,11 +561,51 @@ func staticObj(c *ssa.Call) *types.Func {
 	return nil
 }
 
-func sameKey(a, b ssa.Value) bool {
+func sameKey(a, b ssa.Value) bool { return sameExpr(a, b, 4) }
+
+// sameExpr reports whether a and b compute the same value: the same
+// constant, the same SSA value, or the same field, element or operation
+// of values that are (depth levels deep). SSA makes a new instruction for
+// each use of d.key, so the key of "if !st.Has(d.key) { st.Set(d.key, …)
+// }" is two values that read one field.
+func sameExpr(a, b ssa.Value, depth int) bool {
+	if a == b {
+		return true
+	}
 	ca, okA := a.(*ssa.Const)
 	cb, okB := b.(*ssa.Const)
 	if okA && okB && ca.Value != nil && cb.Value != nil {
 		return ca.Value.Kind() == cb.Value.Kind() && constant.Compare(ca.Value, token.EQL, cb.Value)
 	}
-	return a == b
+	if depth == 0 {
+		return false
+	}
+	depth--
+	switch a := a.(type) {
+	case *ssa.Field:
+		b, ok := b.(*ssa.Field)
+		return ok && a.Field == b.Field && sameExpr(a.X, b.X, depth)
+	case *ssa.FieldAddr:
+		b, ok := b.(*ssa.FieldAddr)
+		return ok && a.Field == b.Field && sameExpr(a.X, b.X, depth)
+	case *ssa.UnOp:
+		b, ok := b.(*ssa.UnOp)
+		return ok && a.Op == b.Op && a.Op != token.ARROW && sameExpr(a.X, b.X, depth) // two receives differ
+	case *ssa.BinOp:
+		b, ok := b.(*ssa.BinOp)
+		return ok && a.Op == b.Op && sameExpr(a.X, b.X, depth) && sameExpr(a.Y, b.Y, depth)
+	case *ssa.Index:
+		b, ok := b.(*ssa.Index)
+		return ok && sameExpr(a.X, b.X, depth) && sameExpr(a.Index, b.Index, depth)
+	case *ssa.IndexAddr:
+		b, ok := b.(*ssa.IndexAddr)
+		return ok && sameExpr(a.X, b.X, depth) && sameExpr(a.Index, b.Index, depth)
+	case *ssa.Convert:
+		b, ok := b.(*ssa.Convert)
+		return ok && types.Identical(a.Type(), b.Type()) && sameExpr(a.X, b.X, depth)
+	case *ssa.MakeInterface:
+		b, ok := b.(*ssa.MakeInterface)
+		return ok && sameExpr(a.X, b.X, depth)
+	}
+	return false
 }

@@ -143,6 +143,30 @@ func flash(ui *dash.UI) {
 	}
 }
 
+// A key read from a table: each d.key is a new SSA value reading the same
+// field.
+var tableDefaults = []struct {
+	key string
+	val any
+}{{"days", 7}, {"group", "team"}}
+
+func keyTable(ui *dash.UI) {
+	st := ui.State()
+	for _, d := range tableDefaults {
+		if !st.Has(d.key) {
+			st.Set(d.key, 0)
+		}
+	}
+	for i := range tableDefaults {
+		if !st.Has(tableDefaults[i].key) {
+			st.Set(tableDefaults[i].key, 0)
+		}
+		if !st.Has(tableDefaults[i].key) {
+			st.Set(tableDefaults[0].key, 0) // want `State.Set\(tableDefaults\[0\].key`
+		}
+	}
+}
+
 // A presence test may be a helper of the package returning one.
 func started(st *dash.State) bool { return st.Has("step") }
 
