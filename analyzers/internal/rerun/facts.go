@@ -57,6 +57,13 @@ type ParamCall struct {
 	Index int
 	Elem  bool
 	Via   []Step
+	// PerValue: the function runs it once per value of its receiver, on
+	// a miss of a memo kept there (lifetimes.go): every time on a value
+	// made by the caller, once otherwise.
+	PerValue bool
+	// onFresh marks, at a call (paramsAt), a PerValue run that happens
+	// because the receiver is made on that call; never in a fact.
+	onFresh bool
 }
 
 // ResetSpec is a constant State.Set a function makes on a state it
@@ -456,7 +463,7 @@ func (e *engine) freeVarRuns(lit *ssa.Function, fv *ssa.FreeVar) [][]Step {
 			if !ok {
 				continue
 			}
-			for _, p := range params {
+			for _, p := range e.paramsAt(c, params, nil) {
 				if p.Index < len(c.Args) && isFreeVar(c.Args[p.Index], fv) && !p.Elem {
 					st.Runs = true
 					out = append(out, append([]Step{st}, p.Via...))

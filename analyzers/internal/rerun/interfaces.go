@@ -459,7 +459,7 @@ func (e *engine) concreteImpls(t *tracer, m *types.Func) []impl {
 // itself, and, when it calls its receiver, what those functions reach.
 func (e *engine) adapterImpl(im impl, vals []ssa.Value) impl {
 	params, _, st, ok := e.calleeFact(im.fn)
-	if !ok || !slices.ContainsFunc(params, func(p ParamCall) bool { return p.Index == 0 && !p.Elem }) {
+	if !ok || !slices.ContainsFunc(params, func(p ParamCall) bool { return p.Index == 0 && !p.Elem && !p.PerValue }) {
 		return im
 	}
 	var b best

@@ -88,6 +88,40 @@ func (e *engine) perValueReach(c *ssa.CallCommon) (q, r *Chain) {
 	return q.prepend(st), r.prepend(st)
 }
 
+// paramsAt returns the parameters call c runs of those its callee runs
+// (params): one the callee runs once per value of its receiver runs on
+// every call when the receiver is made on this call of the caller, once
+// per value of the caller's own receiver when it is that (within caller,
+// when known), and otherwise once.
+func (e *engine) paramsAt(c *ssa.CallCommon, params []ParamCall, caller *ssa.Function) []ParamCall {
+	if !slices.ContainsFunc(params, func(p ParamCall) bool { return p.PerValue }) {
+		return params
+	}
+	var recv ssa.Value
+	if !c.IsInvoke() && len(c.Args) > 0 {
+		recv = c.Args[0]
+	}
+	out := make([]ParamCall, 0, len(params))
+	for _, p := range params {
+		switch {
+		case !p.PerValue:
+		case recv != nil && e.fresh(recv):
+			p.PerValue, p.onFresh = false, true
+		case recv != nil && caller != nil && isReceiverValue(caller, recv):
+		default:
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// isReceiverValue reports whether v is the pointer receiver of method fn.
+func isReceiverValue(fn *ssa.Function, v ssa.Value) bool {
+	p, ok := v.(*ssa.Parameter)
+	return ok && p.Parent() == fn && isReceiver(p)
+}
+
 // fresh reports whether v is a value made on this call of its function:
 // allocated here, or returned by a constructor that allocates it.
 func (e *engine) fresh(v ssa.Value) bool {
@@ -156,7 +190,8 @@ func (e *engine) hasPerValue() bool {
 	if e.perValue == nil {
 		has := slices.ContainsFunc(e.funcs, func(fn *ssa.Function) bool {
 			s := e.summarise(fn)
-			return s.perValueQ != nil || s.perValueR != nil
+			return s.perValueQ != nil || s.perValueR != nil ||
+				slices.ContainsFunc(s.params, func(p ParamCall) bool { return p.PerValue })
 		})
 		e.perValue = &has
 	}

@@ -37,11 +37,9 @@ func (e *engine) memoRoot(fn *ssa.Function, b *ssa.BasicBlock, succ int) (ssa.Va
 		}
 		cond, hitEdge = u.X, 1-hitEdge
 	}
-	if k, ok := memoLookup(cond); ok {
-		if succ == hitEdge {
-			return nil, false
-		}
-		return k.root, e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool { return storesInto(instr, k) })
+	if k, ok := memoLookup(cond); ok && succ != hitEdge &&
+		e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool { return storesInto(instr, k) }) {
+		return k.root, true
 	}
 	if root, ok := e.refreshEdges(fn)[edge{b.Index, succ}]; ok {
 		return root, true
@@ -67,11 +65,29 @@ func (e *engine) refreshEdges(fn *ssa.Function) map[edge]ssa.Value {
 	}
 	m := map[edge]ssa.Value{}
 	e.refresh[fn] = m
+	// A memo's entry may be tested beyond its presence ("ok &&
+	// time.Since(e.at) < ttl"): its map counts as a variable, assigned by
+	// stores of entries, and read by tests of what its lookups returned.
+	var memos []globalKey
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if v, ok := instr.(ssa.Value); ok {
+				if k, ok := lookupMap(v); ok && !slices.Contains(memos, k) {
+					memos = append(memos, k)
+				}
+			}
+		}
+	}
 	stores := map[globalKey][]*ssa.BasicBlock{}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			if st, ok := instr.(*ssa.Store); ok {
 				if k, ok := globalAddr(st.Addr); ok {
+					stores[k] = append(stores[k], b)
+				}
+			}
+			for _, k := range memos {
+				if storesInto(instr, k) {
 					stores[k] = append(stores[k], b)
 				}
 			}
@@ -86,7 +102,7 @@ func (e *engine) refreshEdges(fn *ssa.Function) map[edge]ssa.Value {
 		if ifi == nil {
 			continue
 		}
-		keys := readGlobals(ifi.Cond, 4)
+		keys := readGlobals(ifi.Cond, 6)
 		if len(keys) == 0 || inCycle(fn, b) {
 			// A loop over a variable the body assigns (draining a
 			// package-level queue) is no cache.
@@ -160,7 +176,14 @@ func memoLookup(v ssa.Value) (globalKey, bool) {
 	if !ok || x.Index != 1 {
 		return globalKey{}, false
 	}
-	switch t := x.Tuple.(type) {
+	return lookupMap(x.Tuple)
+}
+
+// lookupMap returns the map that t, a comma-ok lookup or a
+// (*sync.Map).Load, looks up, when it is in a package variable or a
+// receiver's field.
+func lookupMap(t ssa.Value) (globalKey, bool) {
+	switch t := t.(type) {
 	case *ssa.Lookup:
 		if t.CommaOk {
 			return loadedGlobal(t.X)
@@ -195,7 +218,8 @@ func isSyncMap(c *ssa.Call, method string) bool {
 
 // readGlobals returns the package variables and receiver fields the
 // condition v reads, through comparisons, negations and the arguments of
-// calls (time.Since(fetched), fetched.IsZero()), depth levels deep.
+// calls (time.Since(fetched), fetched.IsZero()), depth levels deep, and the
+// memo maps whose lookup results (or their fields) it reads.
 func readGlobals(v ssa.Value, depth int) []globalKey {
 	if depth == 0 {
 		return nil
@@ -205,6 +229,25 @@ func readGlobals(v ssa.Value, depth int) []globalKey {
 	}
 	var out []globalKey
 	switch v := v.(type) {
+	case *ssa.Extract: // what a memo's lookup returned
+		if k, ok := lookupMap(v.Tuple); ok {
+			return []globalKey{k}
+		}
+		if t, ok := v.Tuple.(*ssa.TypeAssert); ok {
+			out = readGlobals(t.X, depth-1)
+		}
+	case *ssa.TypeAssert: // v.(entry) of a sync.Map's value
+		out = readGlobals(v.X, depth-1)
+	case *ssa.Field: // e.at of the entry found
+		out = readGlobals(v.X, depth-1)
+	case *ssa.FieldAddr: // the same, with e a local variable
+		out = readGlobals(v.X, depth-1)
+	case *ssa.Alloc: // a local variable: what is stored into it
+		for _, r := range *v.Referrers() {
+			if st, ok := r.(*ssa.Store); ok && st.Addr == v {
+				out = append(out, readGlobals(st.Val, depth-1)...)
+			}
+		}
 	case *ssa.BinOp:
 		out = append(readGlobals(v.X, depth-1), readGlobals(v.Y, depth-1)...)
 	case *ssa.UnOp:

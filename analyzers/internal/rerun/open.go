@@ -481,7 +481,7 @@ func (e *engine) noteRunOpen(c *ssa.CallCommon, s *summary) {
 	params, _, st, ok := e.calleeFact(callee)
 	switch {
 	case ok:
-		for _, p := range params {
+		for _, p := range e.paramsAt(c, params, nil) {
 			if p.Index < len(c.Args) {
 				fns = append(fns, e.argTargets(c.Args[p.Index], p.Elem)...)
 			}

@@ -52,6 +52,7 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 				switch in := instr.(type) {
 				case ssa.CallInstruction:
 					perValue.add(e.callReach(in.Common(), nil))
+					e.noteParamCalls(fn, in.Common(), s, true)
 				case *ssa.Alloc:
 					perValue.add(nil, e.literalResource(in))
 				}
@@ -76,7 +77,7 @@ func (e *engine) summarise(fn *ssa.Function) *summary {
 			case ssa.CallInstruction:
 				found.add(e.callReach(in.Common(), nil))
 				e.noteOpen(in.Common(), s)
-				e.noteParamCalls(fn, in.Common(), s)
+				e.noteParamCalls(fn, in.Common(), s, false)
 				e.noteResets(fn, in, s)
 			case *ssa.Alloc:
 				found.add(nil, e.literalResource(in))
@@ -282,12 +283,13 @@ func (e *engine) argReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (q
 	note := b.add
 	if callee := c.StaticCallee(); callee != nil {
 		if params, _, st, ok := e.calleeFact(callee); ok {
-			for _, p := range params {
+			for _, p := range e.paramsAt(c, params, nil) {
 				if p.Index >= len(c.Args) {
 					continue
 				}
 				runner := st
 				runner.Runs = true
+				runner.PerValue = p.onFresh
 				via := make([]Step, len(p.Via))
 				for i, v := range p.Via {
 					v.Runs = true
@@ -390,10 +392,14 @@ func prependAll(c *Chain, first Step, via []Step) *Chain {
 // noteParamCalls records in s the parameters of fn that the call c runs:
 // directly (f() with f a parameter, or an element of a slice parameter),
 // or by handing them to a callee that runs them.
-func (e *engine) noteParamCalls(fn *ssa.Function, c *ssa.CallCommon, s *summary) {
+func (e *engine) noteParamCalls(fn *ssa.Function, c *ssa.CallCommon, s *summary, perValue bool) {
 	add := func(p ParamCall) {
-		for _, q := range s.params {
+		p.PerValue = p.PerValue || perValue
+		for i, q := range s.params {
 			if q.Index == p.Index && q.Elem == p.Elem {
+				if q.PerValue && !p.PerValue {
+					s.params[i] = p // every call beats once per value
+				}
 				return
 			}
 		}
@@ -413,12 +419,12 @@ func (e *engine) noteParamCalls(fn *ssa.Function, c *ssa.CallCommon, s *summary)
 	if !ok {
 		return
 	}
-	for _, p := range params {
+	for _, p := range e.paramsAt(c, params, fn) {
 		if p.Index >= len(c.Args) {
 			continue
 		}
 		if i, elem := paramOf(fn, c.Args[p.Index]); i >= 0 && elem == p.Elem {
-			add(ParamCall{Index: i, Elem: elem, Via: append([]Step{st}, p.Via...)})
+			add(ParamCall{Index: i, Elem: elem, Via: append([]Step{st}, p.Via...), PerValue: p.PerValue})
 		}
 		// A literal the callee runs, which runs a parameter it captured
 		// (RetryValue wrapping fn for Retry: func(ctx) error { v, err :=

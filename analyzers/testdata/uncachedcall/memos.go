@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"dashapp/ttlmap"
 	"github.com/dashvet/dashvet/dash"
 )
 
@@ -125,4 +126,32 @@ func drain(ctx context.Context) {
 
 func draining(ui *dash.UI) {
 	drain(ui.Context()) // want `draining → drain → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun`
+}
+
+// A TTL map of another package, in a package variable: its loader runs on
+// a miss or an expired entry only.
+var (
+	salesTTL = ttlmap.New[string, []Sale](time.Minute)
+	syncTTL  = &ttlmap.Sync[[]Sale]{}
+)
+
+func ttlMemos(ui *dash.UI) {
+	ctx := ui.Context()
+	salesTTL.GetOrLoad(ctx, "EMEA", loadSales)
+	syncTTL.Get(ctx, "EMEA", loadSales)
+	salesTTL.Peek(ctx, "EMEA", loadSales) // want `ttlMemos → \(\*ttlmap.Map\).Peek → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun`
+
+	// A memo made in the page is empty on every rerun.
+	local := ttlmap.New[string, []Sale](time.Minute)
+	local.GetOrLoad(ctx, "EMEA", loadSales)              // want `^ttlMemos → \(\*ttlmap.Map\).GetOrLoad → loadSales → \(\*sql.DB\).QueryContext: database query runs on every rerun; \(\*ttlmap.Map\).GetOrLoad loads once per value of its receiver, and the value is made on every rerun: make it once`
+	(&ttlmap.Sync[[]Sale]{}).Get(ctx, "EMEA", loadSales) // want `ttlMemos → \(\*ttlmap.Sync\).Get → loadSales`
+	pageMemo{salesTTL}.rows(ctx)
+}
+
+// A method handing its receiver's memo a loader: once per value of it.
+type pageMemo struct{ m *ttlmap.Map[string, []Sale] }
+
+func (p pageMemo) rows(ctx context.Context) []Sale {
+	v, _ := p.m.GetOrLoad(ctx, "APAC", loadSales)
+	return v
 }
