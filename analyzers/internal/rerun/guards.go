@@ -277,26 +277,42 @@ func (e *engine) sessionEdge(fn *ssa.Function, b *ssa.BasicBlock, succ int) bool
 		return false
 	}
 	key, absent, ok := e.presenceTest(ifi.Cond)
-	if ok {
-		return absent == succ && e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
+	if ok && absent == succ {
+		return e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
 			c, ok := instr.(*ssa.Call)
 			return ok && setsKey(c, key)
 		})
 	}
+	// clears reports whether code behind the edge that no trigger guards
+	// makes the test fail next time.
+	var free []bool
+	clears := func(changes func(*ssa.Call) bool) bool {
+		if free == nil {
+			free = e.reachable(fn, e.triggerEdge)
+		}
+		return e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
+			c, ok := instr.(*ssa.Call)
+			return ok && changes(c) && free[c.Block().Index]
+		})
+	}
+	// The "present" edge with a Delete of the key behind it: a click kept
+	// in the state, consumed by the branch that acts on it ("if
+	// st.Has("promote") { st.Delete("promote"); ... }").
+	if ok && clears(func(c *ssa.Call) bool { return deletesKey(c, key) }) {
+		return true
+	}
 	// A test of the key's value with a Set of the key behind the edge
 	// that no trigger guards ("if !dash.ValueOr(st, "welcomed", false) {
-	// ...; st.Set("welcomed", true) }"): it runs once, until the state
-	// says otherwise. A wizard's step ("switch step { case 2: ...; if
-	// ui.Button("Next") { st.Set("step", 3) } }") runs on every rerun while
-	// the state holds it.
+	// ...; st.Set("welcomed", true) }"; the "present" edge of a comparison
+	// with the zero value, "if id, ok := dash.Value[string](st, "promote");
+	// ok && id != "" { st.Set("promote", ""); ... }"): it runs once, until
+	// the state says otherwise. A wizard's step ("switch step { case 2:
+	// ...; if ui.Button("Next") { st.Set("step", 3) } }") runs on every
+	// rerun while the state holds it.
 	if key = valueKey(ifi.Cond, 4); key == nil {
 		return false
 	}
-	free := e.reachable(fn, e.triggerEdge)
-	return e.behindEdge(fn, b, succ, func(instr ssa.Instruction) bool {
-		c, ok := instr.(*ssa.Call)
-		return ok && setsKey(c, key) && free[c.Block().Index]
-	})
+	return clears(func(c *ssa.Call) bool { return setsKey(c, key) || deletesKey(c, key) })
 }
 
 // behindEdge reports whether an instruction that only the edge from b to
@@ -319,6 +335,11 @@ func setsKey(c *ssa.Call, key ssa.Value) bool {
 	obj := staticObj(c)
 	return (DashFunc(obj, "State", "Set") || DashFunc(obj, "State", "SetDefault")) &&
 		len(c.Call.Args) == 3 && sameKey(c.Call.Args[1], key)
+}
+
+// deletesKey reports whether c is (*dash.State).Delete of key.
+func deletesKey(c *ssa.Call, key ssa.Value) bool {
+	return DashFunc(staticObj(c), "State", "Delete") && len(c.Call.Args) == 2 && sameKey(c.Call.Args[1], key)
 }
 
 // branch returns the If ending b when it chooses between two different

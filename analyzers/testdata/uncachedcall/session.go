@@ -115,3 +115,25 @@ func wizard(ui *dash.UI) {
 		}
 	}
 }
+
+// A click kept in the state and consumed by the branch acting on it runs
+// once per click: cleared with a Set of the zero value, or deleted. Kept
+// (a Set that leaves it present), it runs on every rerun.
+func pendingClick(ui *dash.UI) {
+	st := ui.State()
+	if ui.Button("Promote") {
+		st.Set("promote", "r42")
+	}
+	if id, ok := dash.Value[string](st, "promote"); ok && id != "" {
+		st.Set("promote", "")
+		db.ExecContext(ui.Context(), "UPDATE releases SET stage = 'full' WHERE id = $1", id)
+	}
+	if st.Has("rollback") {
+		st.Delete("rollback")
+		db.ExecContext(ui.Context(), "UPDATE releases SET stage = 'canary'")
+	}
+	if st.Has("pinned") {
+		st.Set("pinned", true)
+		db.ExecContext(ui.Context(), "UPDATE releases SET pinned = true") // want `pendingClick → \(\*sql.DB\).ExecContext: database write runs on every rerun`
+	}
+}
