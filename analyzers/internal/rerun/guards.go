@@ -419,12 +419,19 @@ func (e *engine) isTrigger(v ssa.Value) bool {
 		}
 	case *ssa.Phi:
 		// x := a || b, x := a && b: every incoming value is false, a
-		// trigger's result, or true on an edge taken only after a click.
+		// trigger's result, or any value on a path taken only after a
+		// click (ui.Button(…) && armed).
 		t = true
+		var free []bool
 		for i, x := range v.Edges {
-			ok := isBool(x, false) || e.isTrigger(x) ||
-				isBool(x, true) && e.edgeTrigger(v.Block().Preds[i], v.Block())
-			if !ok {
+			pred := v.Block().Preds[i]
+			if isBool(x, false) || e.isTrigger(x) || e.edgeTrigger(pred, v.Block()) {
+				continue
+			}
+			if free == nil {
+				free = e.reachable(v.Parent(), e.triggerEdge)
+			}
+			if free[pred.Index] {
 				t = false
 				break
 			}

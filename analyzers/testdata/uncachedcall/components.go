@@ -25,3 +25,15 @@ func components(ui *dash.UI) {
 		return err
 	})
 }
+
+// A component of another package returning a Button's result and a
+// checkbox: true only after a click, and on every rerun while ticked.
+func dangerZone(ui *dash.UI) {
+	ctx := ui.Context()
+	if widgets.Danger(ui, "Purge") {
+		db.ExecContext(ctx, "DELETE FROM sales")
+	}
+	if widgets.Armed(ui, "Auto-purge") {
+		db.ExecContext(ctx, "DELETE FROM sales WHERE stale") // want `dangerZone → \(\*sql.DB\).ExecContext: database write runs on every rerun`
+	}
+}

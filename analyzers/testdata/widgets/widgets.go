@@ -50,3 +50,15 @@ func Chart(ui *dash.UI, opts ...Option) {
 		}
 	}
 }
+
+// Danger is a button that is enabled once its checkbox is ticked: true
+// only in the run after a click.
+func Danger(ui *dash.UI, label string) bool {
+	armed := ui.Checkbox("I know what this does", false)
+	return ui.Button(label) && armed
+}
+
+// Armed is the checkbox alone: true on every rerun while ticked.
+func Armed(ui *dash.UI, label string) bool {
+	return ui.Checkbox(label, false) || ui.Button("Force "+label)
+}
