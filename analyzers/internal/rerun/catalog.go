@@ -1,6 +1,11 @@
 package rerun
 
-import "go/types"
+import (
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
 
 // Kind says what a sink or resource constructor does, for messages.
 type Kind uint8
@@ -205,6 +210,49 @@ func sinkTable() []entry {
 }
 
 const auditPkg = DashPath + "/audit"
+
+// queuedCommand reports whether c queues a go-redis command on a
+// pipeline (p.Get(ctx, k) on a Pipeliner, in the function given to
+// Pipelined): the round trip is the pipeline's Exec, or the Pipelined call
+// itself, so one pipeline is one finding.
+func queuedCommand(c *ssa.CallCommon) bool {
+	var recv ssa.Value
+	var name string
+	switch {
+	case c.IsInvoke():
+		recv, name = c.Value, c.Method.Name()
+	case c.StaticCallee() != nil && c.Signature().Recv() != nil && len(c.Args) > 0:
+		recv, name = c.Args[0], c.StaticCallee().Name()
+		// A command set embedded in *Pipeline (p.cmdable.Get): the
+		// struct it was read from.
+		switch x := recv.(type) {
+		case *ssa.UnOp:
+			if fa, ok := x.X.(*ssa.FieldAddr); ok {
+				recv = fa.X
+			}
+		case *ssa.Field:
+			recv = x.X
+		}
+	default:
+		return false
+	}
+	if name == "Exec" {
+		return false
+	}
+	t := recv.Type()
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || !slices.Contains(redisPkgs, n.Obj().Pkg().Path()) {
+		return false
+	}
+	switch n.Obj().Name() {
+	case "Pipeliner", "Pipeline":
+		return true
+	}
+	return false
+}
 
 // resourceTable is the catalogue of calls that construct a pool or client.
 func resourceTable() []entry {

@@ -208,6 +208,9 @@ func (e *engine) callReach(c *ssa.CallCommon, inline func(*ssa.Function) bool) (
 	// Every chain leaving here belongs to the caller: a callee's verb
 	// (verbs.go) is decided by this call's argument, or dropped.
 	note := func(q, r *Chain) { b.add(verbAt(c, "", 0, q), r) }
+	if queuedCommand(c) {
+		return nil, nil
+	}
 	switch {
 	case c.IsInvoke():
 		b.add(e.invokeReach(c))

@@ -9,6 +9,7 @@ import (
 	"github.com/dashvet/dashvet/dash"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 )
 
 // Writes on the rerun path are reported like queries, with other advice:
@@ -53,4 +54,18 @@ type auditView struct{ ui *dash.UI }
 func (v auditView) draw() {
 	v.ui.Text("audit")
 	db.ExecContext(v.ui.Context(), "INSERT INTO audit (event) VALUES ('panel')")
+}
+
+// A pipeline is one round trip: its Exec, or the Pipelined call, not each
+// command it queues.
+func pipelines(ui *dash.UI) {
+	ctx := ui.Context()
+	rdb.Pipelined(ctx, func(p redis.Pipeliner) error { // want `^pipelines → \(\*redis.Client\).Pipelined: database query runs on every rerun`
+		p.Get(ctx, "views")
+		p.Incr(ctx, "hits")
+		return nil
+	})
+	pipe := rdb.Pipeline()
+	pipe.Get(ctx, "views")
+	pipe.Exec(ctx) // want `^pipelines → \(\*redis.Pipeline\).Exec: database query runs on every rerun`
 }
