@@ -55,7 +55,7 @@ func importsDash(p *types.Package) bool {
 
 // check reports call if it calls dash.CacheData, or a generic wrapper of
 // it, with a value type that cannot be copied.
-func check(pass *analysis.Pass, rep *suppress.Reporter, local map[*types.Func][]int, call *ast.CallExpr) {
+func check(pass *analysis.Pass, rep *suppress.Reporter, local map[*types.Func]*wrapperFact, call *ast.CallExpr) {
 	fn, inst := instance(pass, call)
 	if fn == nil {
 		return

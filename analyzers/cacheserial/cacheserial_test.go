@@ -1,6 +1,7 @@
 package cacheserial_test
 
 import (
+	"context"
 	"database/sql"
 	"reflect"
 	"strings"
@@ -37,6 +38,15 @@ type (
 		Extra map[string]any
 	}
 	byRegion struct{ Region *string }
+	// cachex.Page[Attachment], cachex.Page[Row]
+	Attachment struct {
+		Name string
+		Open func(context.Context) (*sql.Rows, error)
+	}
+	Page[T any] struct {
+		Items []T
+		Next  string
+	}
 )
 
 // TestCacheSerial runs the analyzer over its testdata, checking the
@@ -74,9 +84,17 @@ func TestCacheSerial(t *testing.T) {
 			t.Errorf("no finding states the runtime's verdict %q; findings:\n%s", want, strings.Join(msgs, "\n"))
 		}
 	}
+	// A wrapper's value type built from its parameter: the verdict on
+	// the item's func field is the runtime's.
+	if p := copyable.CheckReflect(reflect.TypeFor[Page[Attachment]]()); p == nil {
+		t.Errorf("runtime accepts Page[Attachment], the analyzer reports it")
+	} else if want := "dash.CacheData (through cachex.Paged) cannot deep-copy values of type cachex.Page[Attachment]: " + p.Error(); !containsPrefix(msgs, want) {
+		t.Errorf("no finding states the runtime's verdict %q; findings:\n%s", want, strings.Join(msgs, "\n"))
+	}
 	for name, typ := range map[string]reflect.Type{
 		"[]Row":          reflect.TypeFor[[]Row](),
 		"map[string]int": reflect.TypeFor[map[string]int](),
+		"Page[Row]":      reflect.TypeFor[Page[Row]](),
 	} {
 		if p := copyable.CheckReflect(typ); p != nil {
 			t.Errorf("the analyzer accepts %s, the runtime rejects it: %v", name, p)
@@ -99,8 +117,8 @@ func TestCacheSerial(t *testing.T) {
 			t.Errorf("no finding states the runtime's verdict %q; findings:\n%s", want, strings.Join(msgs, "\n"))
 		}
 	}
-	if len(msgs) != 13 {
-		t.Errorf("got %d findings, want 13 (one per uncopyable cache of the testdata, five of them made through generic wrappers, and one per unshareable type)", len(msgs))
+	if len(msgs) != 15 {
+		t.Errorf("got %d findings, want 15 (one per uncopyable cache of the testdata, seven of them made through generic wrappers, and one per unshareable type)", len(msgs))
 	}
 }
 

@@ -22,15 +22,37 @@ import (
 // only where the wrapper is instantiated, so the wrapper is marked (a fact
 // for other packages) and judged at each call.
 
-// wrapperFact marks a generic function that hands its type parameters
-// Params (by index) to dash.CacheData as the value type, directly or
-// through another wrapper.
-type wrapperFact struct{ Params []int }
+// wrapperFact marks a generic function that hands dash.CacheData, as the
+// value type, directly or through another wrapper, its type parameters
+// Params (by index), or the types at Paths in its signature (typepaths.go).
+type wrapperFact struct {
+	Params []int
+	Paths  []typePath
+}
 
 func (*wrapperFact) AFact() {}
 
 func (f *wrapperFact) String() string {
-	return fmt.Sprintf("cacheDataWrapper(type params %v)", f.Params)
+	if len(f.Paths) == 0 {
+		return fmt.Sprintf("cacheDataWrapper(type params %v)", f.Params)
+	}
+	return fmt.Sprintf("cacheDataWrapper(type params %v, value types at %v)", f.Params, f.Paths)
+}
+
+// add records a type parameter or a path, and reports whether it is new.
+func (f *wrapperFact) add(param int, path typePath) bool {
+	if path == nil {
+		if slices.Contains(f.Params, param) {
+			return false
+		}
+		f.Params = append(f.Params, param)
+		return true
+	}
+	if slices.ContainsFunc(f.Paths, func(p typePath) bool { return p.String() == path.String() }) {
+		return false
+	}
+	f.Paths = append(f.Paths, path)
+	return true
 }
 
 // wrappersFact marks a package that declares wrappers: its importers are
@@ -52,26 +74,39 @@ func importsWrappers(pass *analysis.Pass) bool {
 	return false
 }
 
-// valueParams returns the type parameters of fn (by index) that become a
-// data cache's value type: V of dash.CacheData, or what a wrapper hands
-// on.
-func valueParams(pass *analysis.Pass, local map[*types.Func][]int, fn *types.Func) []int {
-	if rerun.DashFunc(fn, "", "CacheData") {
-		return []int{1}
+// valueTypes returns the types that a call of fn, instantiated as inst,
+// makes data caches of: V of dash.CacheData, or what a wrapper hands on.
+func valueTypes(pass *analysis.Pass, local map[*types.Func]*wrapperFact, fn *types.Func, inst types.Instance) []types.Type {
+	f := &wrapperFact{}
+	switch {
+	case rerun.DashFunc(fn, "", "CacheData"):
+		f.Params = []int{1}
+	case local[fn] != nil:
+		f = local[fn]
+	case fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn.Origin(), f):
+	default:
+		return nil
 	}
-	if ps, ok := local[fn]; ok {
-		return ps
+	var out []types.Type
+	for _, i := range f.Params {
+		if i < inst.TypeArgs.Len() {
+			out = append(out, inst.TypeArgs.At(i))
+		}
 	}
-	var f wrapperFact
-	if fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn.Origin(), &f) {
-		return f.Params
+	if sig, ok := inst.Type.(*types.Signature); ok {
+		for _, p := range f.Paths {
+			if t := follow(sig, p); t != nil {
+				out = append(out, t)
+			}
+		}
 	}
-	return nil
+	return out
 }
 
 // findWrappers returns the generic functions of the package that hand a
-// type parameter to dash.CacheData, and exports their facts.
-func findWrappers(pass *analysis.Pass) map[*types.Func][]int {
+// type parameter, or a type built from them, to dash.CacheData, and
+// exports their facts.
+func findWrappers(pass *analysis.Pass) map[*types.Func]*wrapperFact {
 	type generic struct {
 		fn    *types.Func
 		calls []*ast.CallExpr
@@ -97,37 +132,43 @@ func findWrappers(pass *analysis.Pass) map[*types.Func][]int {
 			gens = append(gens, g)
 		}
 	}
-	local := map[*types.Func][]int{}
+	local := map[*types.Func]*wrapperFact{}
 	// A wrapper of a wrapper is found once the inner one is: repeat until
-	// nothing changes (each round adds an index, so this ends).
+	// nothing changes (each round adds an index or a path, of which a
+	// signature has finitely many, so this ends).
 	for changed := true; changed; {
 		changed = false
 		for _, g := range gens {
-			tparams := g.fn.Type().(*types.Signature).TypeParams()
+			sig := g.fn.Type().(*types.Signature)
+			tparams := sig.TypeParams()
 			for _, c := range g.calls {
 				callee, inst := instance(pass, c)
 				if callee == nil {
 					continue
 				}
-				for _, i := range valueParams(pass, local, callee) {
-					if i >= inst.TypeArgs.Len() {
-						continue
+				for _, v := range valueTypes(pass, local, callee, inst) {
+					if !hasTypeParam(v) {
+						continue // fixed here: judged at this call
 					}
-					tp, ok := inst.TypeArgs.At(i).(*types.TypeParam)
-					if !ok || tp.Index() >= tparams.Len() || tparams.At(tp.Index()) != tp {
-						continue
+					param, path := -1, typePath(nil)
+					if tp, ok := v.(*types.TypeParam); ok && tp.Index() < tparams.Len() && tparams.At(tp.Index()) == tp {
+						param = tp.Index()
+					} else if path, ok = findPath(sig, v); !ok {
+						continue // built inside the wrapper: out of reach
 					}
-					if !slices.Contains(local[g.fn], tp.Index()) {
-						local[g.fn] = append(local[g.fn], tp.Index())
+					if local[g.fn] == nil {
+						local[g.fn] = &wrapperFact{}
+					}
+					if local[g.fn].add(param, path) {
 						changed = true
 					}
 				}
 			}
 		}
 	}
-	for fn, ps := range local {
-		slices.Sort(ps)
-		pass.ExportObjectFact(fn, &wrapperFact{Params: ps})
+	for fn, f := range local {
+		slices.Sort(f.Params)
+		pass.ExportObjectFact(fn, f)
 	}
 	if len(local) > 0 {
 		pass.ExportPackageFact(&wrappersFact{})
@@ -155,16 +196,12 @@ func instance(pass *analysis.Pass, call *ast.CallExpr) (*types.Func, types.Insta
 
 // checkWrapperCall reports a call of a wrapper (not dash.CacheData itself)
 // that makes a data cache of a value type the runtime cannot copy.
-func checkWrapperCall(pass *analysis.Pass, local map[*types.Func][]int, call *ast.CallExpr) *analysis.Diagnostic {
+func checkWrapperCall(pass *analysis.Pass, local map[*types.Func]*wrapperFact, call *ast.CallExpr) *analysis.Diagnostic {
 	fn, inst := instance(pass, call)
 	if fn == nil || rerun.DashFunc(fn, "", "CacheData") {
 		return nil
 	}
-	for _, i := range valueParams(pass, local, fn) {
-		if i >= inst.TypeArgs.Len() {
-			continue
-		}
-		v := inst.TypeArgs.At(i)
+	for _, v := range valueTypes(pass, local, fn, inst) {
 		if hasTypeParam(v) {
 			continue // a wrapper of a wrapper: judged where it is instantiated
 		}
