@@ -43,6 +43,11 @@ type FuncFact struct {
 	// ReturnParams are the parameters the returned function value calls
 	// (a decorator factory: func Timed(name string, f F) F).
 	ReturnParams []ParamCall
+	// ReturnOpen are the open calls of the returned function value (a
+	// closure over an interface it was given: func Evaluator(repo
+	// Repository) func(…) { return func(…) { repo.Flag(…) } }), left for
+	// the caller, which may see implementations.
+	ReturnOpen []OpenCall
 	// PerValueQuery and PerValueResource are the chains the method
 	// reaches once per value of its receiver (lifetimes.go); Fresh is
 	// true for a function whose first result is a value it makes.
@@ -134,12 +139,15 @@ func (f *FuncFact) String() string {
 	for _, oc := range f.Open {
 		parts = append(parts, "open "+oc.Iface+"."+oc.Method)
 	}
+	for _, oc := range f.ReturnOpen {
+		parts = append(parts, "returns open "+oc.Iface+"."+oc.Method)
+	}
 	return "reaches(" + strings.Join(parts, "; ") + ")"
 }
 
 func (f *FuncFact) empty() bool {
 	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0 && len(f.Open) == 0 &&
-		f.ReturnQuery == nil && f.ReturnResource == nil && len(f.ReturnParams) == 0 && f.PerValueQuery == nil && f.PerValueResource == nil && !f.Fresh
+		f.ReturnQuery == nil && f.ReturnResource == nil && len(f.ReturnParams) == 0 && len(f.ReturnOpen) == 0 && f.PerValueQuery == nil && f.PerValueResource == nil && !f.Fresh
 }
 
 // PackageFact marks a package that exports at least one FuncFact, so that
@@ -247,7 +255,7 @@ func (e *engine) fact(fn *ssa.Function) *FuncFact {
 		return f
 	}
 	f.Query, f.Resource, f.Resets, f.UI = s.query, s.resource, s.resets, s.ui
-	f.ReturnQuery, f.ReturnResource = e.returnedReach(fn)
+	f.ReturnQuery, f.ReturnResource, f.ReturnOpen = e.returnedReach(fn)
 	f.ReturnParams = e.returnedParams(fn)
 	f.PerValueQuery, f.PerValueResource = s.perValueQ, s.perValueR
 	// Constructors matter to importers only in a package with methods
@@ -367,7 +375,7 @@ func lookupMethod(mset *types.MethodSet, name string) *types.Selection {
 // returnedReach returns the chains of the function value fn returns as
 // its first func-typed result, when every value returned there can be
 // traced.
-func (e *engine) returnedReach(fn *ssa.Function) (q, r *Chain) {
+func (e *engine) returnedReach(fn *ssa.Function) (q, r *Chain, open []OpenCall) {
 	res := fn.Signature.Results()
 	idx := -1
 	for i := range res.Len() {
@@ -377,7 +385,7 @@ func (e *engine) returnedReach(fn *ssa.Function) (q, r *Chain) {
 		}
 	}
 	if idx < 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var b best
 	for _, blk := range fn.Blocks {
@@ -391,9 +399,12 @@ func (e *engine) returnedReach(fn *ssa.Function) (q, r *Chain) {
 		}
 		for _, f := range fns {
 			b.add(e.reachFunc(f, true))
+			if e.local(f) {
+				open = addOpen(open, e.stepOfFunc(f, false), e.summarise(f).open)
+			}
 		}
 	}
-	return b.q, b.r
+	return b.q, b.r, open
 }
 
 // returnedParams returns the parameters of fn that the function literal

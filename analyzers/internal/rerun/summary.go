@@ -597,12 +597,15 @@ func (e *engine) returnedByFact(v ssa.Value) (q, r *Chain, ok bool) {
 	if obj == nil || obj.Pkg() == e.pkg || !e.pass.ImportObjectFact(obj.Origin(), &f) {
 		return nil, nil, false
 	}
-	if f.ReturnQuery == nil && f.ReturnResource == nil && len(f.ReturnParams) == 0 {
+	if f.ReturnQuery == nil && f.ReturnResource == nil && len(f.ReturnParams) == 0 && len(f.ReturnOpen) == 0 {
 		return nil, nil, false
 	}
 	st := stepOf(obj.Origin())
 	st.Makes = true
-	return f.ReturnQuery.prepend(st), f.ReturnResource.prepend(st), true
+	var b best
+	b.add(f.ReturnQuery, f.ReturnResource)
+	b.add(e.resolveOpen(f.ReturnOpen))
+	return b.q.prepend(st), b.r.prepend(st), true
 }
 
 // returnedRuns returns the chains of calling v, the function value a
