@@ -134,7 +134,8 @@ func (ui *UI) MultiSelect(label string, options, def []string, opts ...WidgetOpt
 			}
 			chosen := make([]bool, len(choices))
 			for _, f := range idx {
-				if f != math.Trunc(f) || f < 0 || int(f) >= len(choices) {
+				// Compared as floats: int(1e300) is out of int's range.
+				if f != math.Trunc(f) || f < 0 || f >= float64(len(choices)) {
 					return nil, fmt.Errorf("option index %v out of range [0, %d)", f, len(choices))
 				}
 				chosen[int(f)] = true

@@ -29,6 +29,7 @@ func TestInputWidgets(t *testing.T) {
 		r := ui.Radio("size", []string{"S", "M", "L"}, Index(1))
 		ms := ui.MultiSelect("regions", []string{"north", "south", "east"}, []string{"east", "north", "nowhere"})
 		d := ui.DateInput("day", day)
+		ui.Selectbox("pick", []string{"a", "b"})
 		ui.Text(fmt.Sprintf("on=%v range=%d-%d txt=%q r=%s ms=%v d=%s", on, lo, hi, txt, r, ms, d.Format(time.RFC3339)))
 	})
 	c := dial(t, hs, "", "/")
@@ -66,6 +67,11 @@ func TestInputWidgets(t *testing.T) {
 		{kindRangeSlider, "range", 5, "want [lo, hi]"},
 		{kindRadio, "size", 3, "out of range"},
 		{kindMultiSelect, "regions", []int{0, 7}, "out of range"},
+		// Beyond int's range: int(1e300) would be negative and pass an
+		// int comparison, then index out of range.
+		{kindMultiSelect, "regions", []float64{1e300}, "out of range"},
+		{kindSelectbox, "pick", 1e300, "out of range"},
+		{kindSelectbox, "pick", 2, "out of range"},
 		{kindDateInput, "day", "31/01/2025", "YYYY-MM-DD"},
 	} {
 		c.set(widgetID(t, els, bad.kind, bad.label), bad.value)

@@ -268,14 +268,11 @@ func (ui *UI) Selectbox(label string, options []string, opts ...WidgetOption) st
 	return widget(ui, widgetSpec[string]{
 		kind: kindSelectbox, label: label, def: def, cfg: cfg,
 		decode: func(raw json.RawMessage) (string, error) {
-			f, err := decodeFloat(raw)
+			i, err := decodeIndex(raw, len(opts2))
 			if err != nil {
-				return "", fmt.Errorf("want an option index: %w", err)
+				return "", err
 			}
-			if f != math.Trunc(f) || f < 0 || int(f) >= len(opts2) {
-				return "", fmt.Errorf("option index %v out of range [0, %d)", f, len(opts2))
-			}
-			return opts2[int(f)], nil
+			return opts2[i], nil
 		},
 		fix: func(v string) string {
 			if slices.Contains(opts2, v) {
