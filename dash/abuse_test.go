@@ -359,11 +359,13 @@ func TestAbuseUploadMemoryBudget(t *testing.T) {
 
 // TestAbuseSessionUploadCap fills one session's upload cap: a further file
 // is refused with 413 while replacing a file within the cap is fine.
+// Refusals repeated in a loop are logged once.
 func TestAbuseSessionUploadCap(t *testing.T) {
+	logs := newLogCounter()
 	hs, _ := startPage(t, func(ui *UI) {
 		a, b := ui.FileUploader("a"), ui.FileUploader("b")
 		ui.Text(fmt.Sprintf("a=%d b=%d", len(a), len(b)))
-	}, MaxSessionUploads(3<<20))
+	}, MaxSessionUploads(3<<20), Logger(slog.New(logs)))
 	c := dial(t, hs, "", "/")
 	els := c.waitText("a=0 b=0")
 	a, b := widgetID(t, els, kindFileUploader, "a"), widgetID(t, els, kindFileUploader, "b")
@@ -372,9 +374,14 @@ func TestAbuseSessionUploadCap(t *testing.T) {
 		t.Fatalf("first upload = %d %s", code, msg)
 	}
 	c.waitText("a=1 b=0")
-	code, msg := postFiles(t, hs, c, b, [2]string{"b.bin", two})
-	if code != http.StatusRequestEntityTooLarge || !strings.Contains(msg, "this session's uploads") {
-		t.Errorf("upload beyond the session cap = %d %q, want 413 naming the session's limit", code, msg)
+	for range 5 {
+		code, msg := postFiles(t, hs, c, b, [2]string{"b.bin", two})
+		if code != http.StatusRequestEntityTooLarge || !strings.Contains(msg, "this session's uploads") {
+			t.Errorf("upload beyond the session cap = %d %q, want 413 naming the session's limit", code, msg)
+		}
+	}
+	if n := logs.count("dash: upload rejected (further rejections for this client are not logged for a minute)"); n != 1 {
+		t.Errorf("%d warnings for five rejected uploads of one client, want 1", n)
 	}
 	// Replacing a's file does not count a's old one.
 	if code, msg := postFiles(t, hs, c, a, [2]string{"a2.bin", two}); code != http.StatusNoContent {

@@ -232,7 +232,11 @@ func (srv *server) serveConn(ws *websocket.Conn, hello *clientMsg, client string
 		// goroutine); a goroutine of its own must, or it ends the process.
 		// The session is detached as after a disconnect, so its TTL runs.
 		if v := recover(); v != nil {
-			srv.log.Error("dash: websocket connection panicked", "client", client, "panic", v, "stack", string(debug.Stack()))
+			// Logged once a minute per client: a client that found input
+			// which panics could otherwise repeat it to fill the log.
+			if srv.clientLogs.allow("panic " + client) {
+				srv.log.Error("dash: websocket connection panicked (further panics for this client are not logged for a minute)", "client", client, "panic", v, "stack", string(debug.Stack()))
+			}
 			c.cancel()
 			if sess != nil {
 				sess.detach(c, srv.cfg.Server.SessionTTL, srv.expireFunc(sess))

@@ -72,7 +72,11 @@ func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 			srv.metrics.uploadRejected("rejected")
 			http.Error(w, err.Error(), http.StatusBadRequest)
 		}
-		srv.log.Warn("dash: upload rejected", "session", s.logID(), "err", err)
+		// One line a minute per client: a client posting rejected
+		// uploads in a loop must not fill the log.
+		if client := clientKey(r, srv.proxies); srv.clientLogs.allow("upload " + client) {
+			srv.log.Warn("dash: upload rejected (further rejections for this client are not logged for a minute)", "client", client, "session", s.logID(), "err", err)
+		}
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
