@@ -955,3 +955,62 @@ func TestAbuseOversizedMessagesLogOnce(t *testing.T) {
 		t.Errorf("%d warnings for three oversized messages, want 1", n)
 	}
 }
+
+// TestAbuseReplacedUploadsCount uploads a spooled file to one widget again
+// and again. The files it replaces stay open until they are garbage (the
+// app may still read them), so they count toward the session's cap: an
+// honest session that drops them gets every replacement, the collector
+// reclaiming them, while a session whose app keeps every file is refused
+// at the cap instead of filling the disk.
+func TestAbuseReplacedUploadsCount(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	const size, limit = uploadMemoryLimit + 1, 3 * (uploadMemoryLimit + 1)
+	var kept []*UploadedFile
+	var keptMu sync.Mutex
+	hs, srv := startPage(t, func(ui *UI) {
+		fs := ui.FileUploader("keep")
+		keptMu.Lock()
+		kept = append(kept, fs...)
+		keptMu.Unlock()
+		ui.Text(fmt.Sprintf("drop=%d keep=%d", len(ui.FileUploader("drop")), len(fs)))
+	}, MaxSessionUploads(limit))
+	big := strings.Repeat("b", size)
+
+	c := dial(t, hs, "", "/")
+	els := c.waitText("drop=0 keep=0")
+	drop, keep := widgetID(t, els, kindFileUploader, "drop"), widgetID(t, els, kindFileUploader, "keep")
+	for i := range 12 {
+		if code, msg := postFiles(t, hs, c, drop, [2]string{fmt.Sprintf("f%d.bin", i), big}); code != http.StatusNoContent {
+			t.Fatalf("replacement %d of a dropped file = %d %s, want every one accepted", i, code, msg)
+		}
+	}
+	srv.mu.Lock()
+	s := srv.sessions[c.welcome.Session]
+	srv.mu.Unlock()
+	if held, _ := s.sessionUploadBytes(""); held > limit {
+		t.Errorf("the session holds %d bytes of uploads, more than its cap of %d", held, limit)
+	}
+
+	d := dial(t, hs, "", "/")
+	d.waitText("drop=0 keep=0")
+	refused := false
+	for i := range 12 {
+		code, msg := postFiles(t, hs, d, keep, [2]string{fmt.Sprintf("k%d.bin", i), big})
+		if code == http.StatusRequestEntityTooLarge && strings.Contains(msg, "this session's uploads") {
+			refused = true
+			break
+		}
+		if code != http.StatusNoContent {
+			t.Fatalf("upload %d = %d %s", i, code, msg)
+		}
+		d.waitText("drop=0 keep=1")
+	}
+	if !refused {
+		t.Errorf("twelve files of %d bytes kept by the app, under a cap of %d: none refused", size, limit)
+	}
+	keptMu.Lock()
+	if n := len(kept); n == 0 {
+		t.Errorf("the app kept no file")
+	}
+	keptMu.Unlock()
+}

@@ -49,7 +49,12 @@ type session struct {
 	sharedSeq   uint64 // version of the snapshot last saved to or restored from the shared store
 
 	uploading atomic.Int64 // bytes of uploads being received, for MaxSessionUploads
-	client    string       // clientKey of the connection that started it, for MaxSessionsPerClient
+	// holds are the files the session received and that are not yet
+	// released: those it holds as values, and those a new upload or a
+	// widget's disappearance dropped, released only when garbage (the app
+	// may still read them). They count toward MaxSessionUploads.
+	holds  []*uploadHold
+	client string // clientKey of the connection that started it, for MaxSessionsPerClient
 }
 
 // logID identifies the session in logs. The full id is a bearer token for

@@ -33,7 +33,7 @@ func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	limits := srv.cfg.Server
 	widget := q.Get("widget")
-	held := s.sessionUploadBytes(widget)
+	held := s.uploadBytesReclaiming(widget, limits.MaxSessionUploads)
 	body := http.MaxBytesReader(w, r.Body, limits.MaxUploadSize)
 	capped := &sessionCapReader{r: body, s: s, held: held, limit: limits.MaxSessionUploads}
 	defer capped.done()
@@ -97,6 +97,9 @@ func (s *session) upload(id string, r *http.Request) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if fs, ok := v.([]*UploadedFile); ok {
+		s.keepHoldsLocked(fs)
+	}
 	if s.known[id] == nil {
 		return fmt.Errorf("upload for %q: the widget is gone: %w", id, errUnknownWidget)
 	}

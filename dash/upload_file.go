@@ -257,7 +257,7 @@ func readPart(p *multipart.Part, uc uploadConfig, env *uploadEnv) (*UploadedFile
 		} else {
 			uploadMemory.Add(mem) // a small file read within the sniff length
 		}
-		f.hold = &uploadHold{mem: mem}
+		f.hold = &uploadHold{mem: mem, size: f.Size}
 		runtime.AddCleanup(f, (*uploadHold).release, f.hold)
 		return f, nil
 	}
@@ -275,7 +275,7 @@ func readPart(p *multipart.Part, uc uploadConfig, env *uploadEnv) (*UploadedFile
 		return nil, fmt.Errorf("reading %q: %w", name, err)
 	}
 	f.file = tmp
-	f.hold = &uploadHold{file: tmp}
+	f.hold = &uploadHold{file: tmp, size: f.Size}
 	runtime.AddCleanup(f, (*uploadHold).release, f.hold)
 	return f, nil
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,6 +71,8 @@ type uploadHold struct {
 	once sync.Once
 	mem  int64
 	file *os.File
+	size int64 // the file's size, in memory or on disk
+	done atomic.Bool
 }
 
 func (h *uploadHold) release() {
@@ -77,30 +81,86 @@ func (h *uploadHold) release() {
 		if h.file != nil {
 			h.file.Close()
 		}
+		h.done.Store(true)
 	})
 }
 
-// sessionUploadBytes returns the size of the files the session holds as
-// widget values (applied or staged in a form), leaving out widget except,
-// whose value the upload in progress replaces.
-func (s *session) sessionUploadBytes(except string) int64 {
+// keepHoldsLocked records the holds of files the session received (s.mu
+// held), and forgets those released.
+func (s *session) keepHoldsLocked(fs []*UploadedFile) {
+	s.holds = slices.DeleteFunc(s.holds, func(h *uploadHold) bool { return h.done.Load() })
+	for _, f := range fs {
+		if f.hold != nil {
+			s.holds = append(s.holds, f.hold)
+		}
+	}
+}
+
+// sessionUploadBytes returns the size of the files the session holds
+// and has not released: its widget values (applied or staged in a form),
+// leaving out widget except, whose value the upload in progress replaces,
+// and the files earlier uploads replaced, until they are garbage.
+// retired is the part of it in those replaced files.
+func (s *session) sessionUploadBytes(except string) (n, retired int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var n int64
-	add := func(id string, v any) {
-		if fs, ok := v.([]*UploadedFile); ok && id != except {
-			for _, f := range fs {
-				n += f.Size
+	current := map[*uploadHold]bool{}
+	for _, m := range []map[string]any{s.values, s.staged} {
+		for id, v := range m {
+			if fs, ok := v.([]*UploadedFile); ok {
+				for _, f := range fs {
+					if f.hold != nil {
+						current[f.hold] = true
+					}
+					if id != except {
+						n += f.Size
+					}
+				}
 			}
 		}
 	}
-	for id, v := range s.values {
-		add(id, v)
+	s.keepHoldsLocked(nil)
+	for _, h := range s.holds {
+		if !current[h] {
+			retired += h.size
+		}
 	}
-	for id, v := range s.staged {
-		add(id, v)
+	return n + retired, retired
+}
+
+// uploadBytesReclaiming is sessionUploadBytes, after collecting garbage
+// when replaced files take more than half of limit: their spool files
+// are released only when garbage, and spool files do not grow the heap,
+// so the collector would not run for them. Without it, a client
+// replacing a large file again and again would fill the disk.
+func (s *session) uploadBytesReclaiming(except string, limit int64) int64 {
+	n, retired := s.sessionUploadBytes(except)
+	if retired == 0 || retired < limit/2 {
+		return n
+	}
+	collectUploadGarbage()
+	// Cleanups run on their own goroutine after the collection.
+	for deadline := time.Now().Add(100 * time.Millisecond); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		var r int64
+		if n, r = s.sessionUploadBytes(except); r < retired {
+			break
+		}
 	}
 	return n
+}
+
+// lastUploadGC is when collectUploadGarbage last ran a collection.
+var lastUploadGC atomic.Int64
+
+// collectUploadGarbage runs a garbage collection, at most ten times a
+// second in the process whatever the number of sessions asking.
+func collectUploadGarbage() {
+	now := time.Now().UnixNano()
+	last := lastUploadGC.Load()
+	if now-last < int64(100*time.Millisecond) || !lastUploadGC.CompareAndSwap(last, now) {
+		return
+	}
+	runtime.GC()
 }
 
 // releaseUploads closes the files the session holds, when it ends: their
@@ -108,6 +168,12 @@ func (s *session) sessionUploadBytes(except string) int64 {
 func (s *session) releaseUploads() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Files the session dropped earlier go too: it is over, so its app
+	// runs no more.
+	for _, h := range s.holds {
+		h.release()
+	}
+	s.holds = nil
 	for _, m := range []map[string]any{s.values, s.staged} {
 		for id, v := range m {
 			if fs, ok := v.([]*UploadedFile); ok {
