@@ -2,10 +2,12 @@ package dash
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -1013,4 +1015,74 @@ func TestAbuseReplacedUploadsCount(t *testing.T) {
 		t.Errorf("the app kept no file")
 	}
 	keptMu.Unlock()
+}
+
+// TestAbuseSlowBodies sends request bodies one byte at a time to handlers
+// that do not read them (a page, an upload to an unknown session, the
+// health check): net/http drains such a body before answering, and the
+// connection is cut once the body deadline passes instead of being held
+// for as long as the client trickles.
+func TestAbuseSlowBodies(t *testing.T) {
+	hs, _ := startServer(t, NewApp().Page("/", "Home", func(ui *UI) { ui.Text("x") }),
+		func(s *server) { s.bodyTimeout = 300 * time.Millisecond })
+	host := strings.TrimPrefix(hs.URL, "http://")
+	for _, target := range []string{"/", pathUpload + "?session=nope&widget=w", pathHealth} {
+		conn, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\nContent-Length: 200000\r\n\r\nx", target, host)
+		done := make(chan error, 1)
+		go func() {
+			// Trickle a byte every 100 ms until the server hangs up.
+			for range 200 {
+				time.Sleep(100 * time.Millisecond)
+				if _, err := conn.Write([]byte("x")); err != nil {
+					done <- nil
+					return
+				}
+			}
+			done <- errors.New("still open after 20 s of trickling")
+		}()
+		conn.SetReadDeadline(time.Now().Add(testTimeout))
+		_, rerr := io.Copy(io.Discard, conn) // ends when the server closes
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("POST %s: %v", target, err)
+			}
+		case <-time.After(testTimeout):
+			t.Errorf("POST %s: the trickling body was still accepted after %v (read: %v)", target, testTimeout, rerr)
+		}
+	}
+}
+
+// TestAbuseDownloadNeverRead asks for a large download and never reads
+// it: once a write has waited longer than the idle bound the server gives
+// up, instead of holding the handler, its connection and shutdown.
+func TestAbuseDownloadNeverRead(t *testing.T) {
+	payload := bytes.Repeat([]byte("d"), 32<<20)
+	hs, _ := startServer(t, NewApp().Page("/", "Home", func(ui *UI) {
+		ui.DownloadButton("Export", payload, "big.bin", "application/octet-stream")
+		ui.Text("ready")
+	}), func(s *server) { s.uploadGrace, s.writeIdle = 200*time.Millisecond, 300*time.Millisecond })
+	c := dial(t, hs, "", "/")
+	id := widgetID(t, c.waitText("ready"), kindDownloadButton, "Export")
+	host := strings.TrimPrefix(hs.URL, "http://")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET %s?session=%s&widget=%s HTTP/1.1\r\nHost: %s\r\n\r\n", pathDownload, c.welcome.Session, id, host)
+	time.Sleep(2 * time.Second) // not reading: the server's writes block, then time out
+	// What is left is in the kernel's buffers, a few MiB: read it for a
+	// while (the connection may stay open). Had the server kept writing,
+	// the whole payload would come in well within that time.
+	conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	n, _ := io.Copy(io.Discard, conn)
+	if n >= int64(len(payload)) {
+		t.Errorf("read %d bytes: the whole download waited for a client that did not read", n)
+	}
 }

@@ -92,5 +92,9 @@ func (srv *server) serveDownload(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("no download %q on this page", q.Get("widget")), http.StatusNotFound)
 		return
 	}
-	m.serve(w, r)
+	// A client that never reads would hold the handler, its connection
+	// and shutdown: the response must go at the upload's minimum rate.
+	rw, stop := newRateWriter(srv.reqCtx, w, srv.uploadGrace, srv.writeIdle, srv.cfg.Server.UploadMinRate)
+	defer stop()
+	m.serve(rw, r)
 }

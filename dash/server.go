@@ -53,6 +53,8 @@ type server struct {
 	clientLogs    logLimiter    // warnings about one client, rate-limited
 	helloTimeout  time.Duration // tests shorten it
 	uploadGrace   time.Duration // before UploadMinRate applies; tests shorten it
+	bodyTimeout   time.Duration // requestBodyTimeout; tests shorten it
+	writeIdle     time.Duration // the longest a download write may wait; tests shorten it
 	metrics       *serverMetrics
 
 	mu       sync.Mutex
@@ -82,6 +84,8 @@ func newServer(cfg Config, pages []*page) *server {
 		proxies:       newProxySet(cfg.Server.TrustedProxies),
 		helloTimeout:  helloTimeout,
 		uploadGrace:   uploadGrace,
+		bodyTimeout:   requestBodyTimeout,
+		writeIdle:     uploadIdle,
 		sessions:      make(map[string]*session),
 		conns:         make(map[*conn]struct{}),
 	}
@@ -114,6 +118,7 @@ func (srv *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != pathHealth && !srv.checkHost(w, r) {
 		return
 	}
+	defer boundBody(srv.reqCtx, w, r, srv.bodyTimeout)()
 	srv.mux.ServeHTTP(w, r)
 }
 
