@@ -1086,3 +1086,38 @@ func TestAbuseDownloadNeverRead(t *testing.T) {
 		t.Errorf("read %d bytes: the whole download waited for a client that did not read", n)
 	}
 }
+
+// TestAbuseReconnectsDuringStuckRun resumes a session again and again
+// while its run is blocked in something that ignores ui.Context(): each
+// connection's runner waits for the run, and gives up when its connection
+// ends, so goroutines do not pile up until the run returns.
+func TestAbuseReconnectsDuringStuckRun(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	started := make(chan struct{}, 1)
+	hs, _ := startPage(t, func(ui *UI) {
+		ui.Text("x")
+		if ui.Button("block") {
+			select {
+			case started <- struct{}{}:
+			default:
+			}
+			<-release // ignores ui.Context()
+		}
+	})
+	c := dial(t, hs, "", "/")
+	id := widgetID(t, c.waitText("x"), kindButton, "block")
+	c.click(id)
+	<-started
+	session := c.welcome.Session
+	c.close()
+	base := runtime.NumGoroutine()
+	for range 100 {
+		r := dial(t, hs, session, "/")
+		r.send(map[string]any{"type": "rerun"})
+		r.close()
+	}
+	waitFor(t, "the runners of closed connections to end", func() bool {
+		return runtime.NumGoroutine() < base+20
+	})
+}

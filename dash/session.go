@@ -24,10 +24,13 @@ type session struct {
 	srv   *server
 	state *State
 
-	// runMu is held for the whole of a run, until its goroutine has ended,
+	// runSem is held for the whole of a run, until its goroutine has ended,
 	// so that two runs of one session never overlap, not even across a
-	// reconnect while an old run is still winding down.
-	runMu sync.Mutex
+	// reconnect while an old run is still winding down. A channel, not a
+	// mutex: a runner waiting for it gives up when its connection ends, so
+	// reconnects during a run that ignores its context do not pile up
+	// goroutines.
+	runSem chan struct{}
 
 	mu          sync.Mutex
 	page        string
@@ -73,6 +76,7 @@ type frame struct {
 
 func newSession(id string, srv *server, page string) *session {
 	return &session{
+		runSem:      make(chan struct{}, 1),
 		id:          id,
 		srv:         srv,
 		state:       newState(),
@@ -238,8 +242,12 @@ func (s *session) rerun() {
 // runOnce performs one run if one is needed and c is still the session's
 // connection. It reports whether it ran.
 func (s *session) runOnce(c *conn) bool {
-	s.runMu.Lock()
-	defer s.runMu.Unlock()
+	select {
+	case s.runSem <- struct{}{}:
+	case <-c.ctx.Done():
+		return false
+	}
+	defer func() { <-s.runSem }()
 	r, callbacks, fn := s.begin(c)
 	if r == nil {
 		return false
