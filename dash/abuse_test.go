@@ -1121,3 +1121,48 @@ func TestAbuseReconnectsDuringStuckRun(t *testing.T) {
 		return runtime.NumGoroutine() < base+20
 	})
 }
+
+// TestAbuseUploadDiskBudget fills the process's disk budget for spooled
+// uploads from several sessions, each within its own cap: the upload
+// beyond the budget is refused with 507, and once a session ends its
+// files give the budget back.
+func TestAbuseUploadDiskBudget(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	const size = uploadMemoryLimit + 1 // spooled
+	// Earlier tests' files come back when they are garbage.
+	for range 20 {
+		runtime.GC()
+		if uploadDisk.Load() == 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	base := uploadDisk.Load()
+	hs, srv := startPage(t, func(ui *UI) {
+		ui.Text(fmt.Sprintf("%d files", len(ui.FileUploader("f"))))
+	}, MaxUploadMemory(0), MaxUploadDisk(base+2*size+size/2), SessionTTL(50*time.Millisecond))
+	big := strings.Repeat("b", size)
+	var clients []*testClient
+	for i := range 3 {
+		c := dial(t, hs, "", "/")
+		id := widgetID(t, c.waitText("0 files"), kindFileUploader, "f")
+		code, msg := postFiles(t, hs, c, id, [2]string{"f.bin", big})
+		switch {
+		case i < 2 && code != http.StatusNoContent:
+			t.Fatalf("upload %d within the disk budget = %d %s", i, code, msg)
+		case i == 2 && (code != http.StatusInsufficientStorage || !strings.Contains(msg, "try again later")):
+			t.Errorf("upload beyond the disk budget = %d %q, want 507", code, msg)
+		}
+		clients = append(clients, c)
+	}
+	if held := uploadDisk.Load() - base; held != 2*size {
+		t.Errorf("the process holds %d bytes of spooled uploads, want %d", held, 2*size)
+	}
+	for _, c := range clients {
+		c.close()
+	}
+	waitFor(t, "the sessions to expire", func() bool { return srv.sessionCount() == 0 })
+	if held := uploadDisk.Load() - base; held != 0 {
+		t.Errorf("the disk budget still holds %d bytes of expired sessions", held)
+	}
+}

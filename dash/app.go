@@ -63,6 +63,10 @@ type ServerConfig struct {
 	// the whole process, default 64 MiB; further files go to unlinked
 	// temporary files.
 	MaxUploadMemory int64
+	// MaxUploadDisk bounds the bytes of uploaded files the whole process
+	// holds in temporary files, default 4 GiB; an upload beyond it is
+	// refused with 507.
+	MaxUploadDisk int64
 	// MaxSessionUploads bounds the bytes of uploaded files one session
 	// holds, default 400 MiB.
 	MaxSessionUploads int64
@@ -137,6 +141,12 @@ func TrustedProxies(proxies ...string) Option {
 // memory (default 64 MiB); further files go to unlinked temporary files.
 func MaxUploadMemory(n int64) Option {
 	return optionFunc(func(c *Config) { c.Server.MaxUploadMemory = n })
+}
+
+// MaxUploadDisk bounds the bytes of uploaded files the process holds in
+// temporary files (default 4 GiB); an upload beyond it is refused.
+func MaxUploadDisk(n int64) Option {
+	return optionFunc(func(c *Config) { c.Server.MaxUploadDisk = n })
 }
 
 // MaxSessionUploads bounds the bytes of uploaded files one session holds

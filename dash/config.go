@@ -36,6 +36,7 @@ func DefaultConfig() Config {
 
 			MaxSessionsPerClient: 100,
 			MaxUploadMemory:      64 << 20,
+			MaxUploadDisk:        4 << 30,
 			MaxSessionUploads:    400 << 20,
 			UploadMinRate:        16 << 10,
 		},
@@ -74,6 +75,9 @@ func (c Config) Validate() error {
 	}
 	if s.MaxUploadMemory < 0 {
 		errs = append(errs, fmt.Errorf("max upload memory %d must not be negative", s.MaxUploadMemory))
+	}
+	if s.MaxUploadDisk < 0 {
+		errs = append(errs, fmt.Errorf("max upload disk %d must not be negative", s.MaxUploadDisk))
 	}
 	if s.MaxSessionUploads <= 0 {
 		errs = append(errs, fmt.Errorf("max session uploads %d must be positive", s.MaxSessionUploads))
@@ -188,6 +192,11 @@ var settings = []setting{
 	{"server.max-upload-memory", "bytes of uploaded files held in memory by the process; beyond, files go to disk (bytes, or with a unit: 64MiB)", func(c *Config, v any) error {
 		n, err := asSize(v)
 		c.Server.MaxUploadMemory = n
+		return err
+	}},
+	{"server.max-upload-disk", "bytes of uploaded files held in temporary files by the process; beyond, uploads are refused (bytes, or with a unit: 4GiB)", func(c *Config, v any) error {
+		n, err := asSize(v)
+		c.Server.MaxUploadDisk = n
 		return err
 	}},
 	{"server.max-session-uploads", "bytes of uploaded files one session may hold (bytes, or with a unit: 400MiB)", func(c *Config, v any) error {

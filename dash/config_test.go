@@ -27,7 +27,7 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	want := ServerConfig{Address: "127.0.0.1", Port: 8501, MaxUploadSize: 200 << 20, MaxMessageSize: 1 << 20,
 		SessionTTL: 2 * time.Minute, MaxSessions: 1000, MaxSessionsPerClient: 100,
-		MaxUploadMemory: 64 << 20, MaxSessionUploads: 400 << 20, UploadMinRate: 16 << 10}
+		MaxUploadMemory: 64 << 20, MaxUploadDisk: 4 << 30, MaxSessionUploads: 400 << 20, UploadMinRate: 16 << 10}
 	if !reflect.DeepEqual(cfg.Server, want) {
 		t.Errorf("defaults = %+v, want %+v", cfg.Server, want)
 	}

@@ -44,7 +44,7 @@ func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	// The widget reads a copy of the request: net/http looks at the
 	// original's body, once the handler returns, to decide whether to
 	// drain it, and must see its own type there.
-	r = r.WithContext(context.WithValue(r.Context(), uploadEnvKey{}, &uploadEnv{memLimit: limits.MaxUploadMemory}))
+	r = r.WithContext(context.WithValue(r.Context(), uploadEnvKey{}, &uploadEnv{memLimit: limits.MaxUploadMemory, diskLimit: limits.MaxUploadDisk}))
 	r.Body = struct {
 		io.Reader
 		io.Closer
@@ -62,6 +62,9 @@ func (srv *server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, errSessionUploads):
 			srv.metrics.uploadRejected("session_limit")
 			http.Error(w, fmt.Sprintf("this session's uploads would exceed their limit of %d bytes in all; remove a file first", limits.MaxSessionUploads), http.StatusRequestEntityTooLarge)
+		case errors.Is(err, errUploadDisk):
+			srv.metrics.uploadRejected("disk_limit")
+			http.Error(w, errUploadDisk.Error(), http.StatusInsufficientStorage)
 		case errors.Is(err, errUploadTooSlow):
 			srv.metrics.uploadRejected("too_slow")
 			http.Error(w, err.Error(), http.StatusRequestTimeout)

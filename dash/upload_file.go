@@ -262,20 +262,22 @@ func readPart(p *multipart.Part, uc uploadConfig, env *uploadEnv) (*UploadedFile
 		return f, nil
 	}
 	tmp, err := spoolFile()
+	disk := &diskWriter{w: tmp, limit: env.diskLimit}
 	if err == nil {
-		f.Size, err = io.Copy(tmp, io.MultiReader(bytes.NewReader(head), p))
+		f.Size, err = io.Copy(disk, io.MultiReader(bytes.NewReader(head), p))
 	}
 	if reserved {
 		uploadMemory.Add(-headMax)
 	}
 	if err != nil {
+		uploadDisk.Add(-disk.n)
 		if tmp != nil {
 			tmp.Close()
 		}
 		return nil, fmt.Errorf("reading %q: %w", name, err)
 	}
 	f.file = tmp
-	f.hold = &uploadHold{file: tmp, size: f.Size}
+	f.hold = &uploadHold{file: tmp, size: f.Size, disk: disk.n}
 	runtime.AddCleanup(f, (*uploadHold).release, f.hold)
 	return f, nil
 }
@@ -295,11 +297,11 @@ func uploadName(client string) string {
 	return name
 }
 
+// closeFiles releases the files of an upload that failed: the app never
+// saw them.
 func closeFiles(fs []*UploadedFile) {
 	for _, f := range fs {
-		if f.file != nil {
-			f.file.Close()
-		}
+		f.release()
 	}
 }
 

@@ -19,6 +19,14 @@ import (
 // for the process, whatever number of apps it serves.
 var uploadMemory atomic.Int64
 
+// uploadDisk is the number of bytes of uploaded files the process holds in
+// temporary files, compared with MaxUploadDisk like uploadMemory.
+var uploadDisk atomic.Int64
+
+// errUploadDisk is the error of an upload that would take the process's
+// temporary files beyond MaxUploadDisk.
+var errUploadDisk = errors.New("the server holds as many uploaded files as it may; try again later")
+
 // uploadGrace is how long an upload body may take before UploadMinRate
 // applies; uploadIdle bounds the wait for any one read.
 const (
@@ -38,7 +46,8 @@ var errUploadTooSlow = errors.New("upload too slow")
 // budget and the session's share of its upload cap. It travels in the
 // request's context to the widget's upload reader.
 type uploadEnv struct {
-	memLimit int64 // MaxUploadMemory
+	memLimit  int64 // MaxUploadMemory
+	diskLimit int64 // MaxUploadDisk
 }
 
 type uploadEnvKey struct{}
@@ -70,6 +79,7 @@ func (e *uploadEnv) reserve(n int64) bool {
 type uploadHold struct {
 	once sync.Once
 	mem  int64
+	disk int64 // of uploadDisk
 	file *os.File
 	size int64 // the file's size, in memory or on disk
 	done atomic.Bool
@@ -78,6 +88,7 @@ type uploadHold struct {
 func (h *uploadHold) release() {
 	h.once.Do(func() {
 		uploadMemory.Add(-h.mem)
+		uploadDisk.Add(-h.disk)
 		if h.file != nil {
 			h.file.Close()
 		}
@@ -92,6 +103,44 @@ func (s *session) keepHoldsLocked(fs []*UploadedFile) {
 	for _, f := range fs {
 		if f.hold != nil {
 			s.holds = append(s.holds, f.hold)
+		}
+	}
+}
+
+// diskWriter writes a spool file within the process's MaxUploadDisk,
+// reserving each write's bytes first; n is what it reserved, to give back
+// or hand to the file's hold.
+type diskWriter struct {
+	w     io.Writer
+	limit int64
+	n     int64
+}
+
+func (d *diskWriter) Write(p []byte) (int, error) {
+	if !reserveDisk(int64(len(p)), d.limit) {
+		// Replaced files wait for the collector: ask it once, then refuse.
+		collectUploadGarbage()
+		if !reserveDisk(int64(len(p)), d.limit) {
+			return 0, errUploadDisk
+		}
+	}
+	d.n += int64(len(p))
+	n, err := d.w.Write(p)
+	if n < len(p) {
+		uploadDisk.Add(int64(n - len(p)))
+		d.n -= int64(len(p) - n)
+	}
+	return n, err
+}
+
+func reserveDisk(n, limit int64) bool {
+	for {
+		used := uploadDisk.Load()
+		if limit > 0 && used+n > limit {
+			return false
+		}
+		if uploadDisk.CompareAndSwap(used, used+n) {
+			return true
 		}
 	}
 }
