@@ -1166,3 +1166,23 @@ func TestAbuseUploadDiskBudget(t *testing.T) {
 		t.Errorf("the disk budget still holds %d bytes of expired sessions", held)
 	}
 }
+
+// TestAbuseRejectionsAcrossConnections opens connection after connection,
+// each sending one bad message: the client's rejections are logged on one
+// connection a minute, not once per connection.
+func TestAbuseRejectionsAcrossConnections(t *testing.T) {
+	logs := newLogCounter()
+	hs, _ := startPage(t, func(ui *UI) { ui.Text("x") }, Logger(slog.New(logs)))
+	for range 20 {
+		c := dial(t, hs, "", "/")
+		c.waitText("x")
+		c.set("nope", 1)
+		if msg := c.expectError(); msg == "" {
+			t.Fatal("a bad message got no error")
+		}
+		c.close()
+	}
+	if n := logs.count("dash: rejected client message"); n != 1 {
+		t.Errorf("%d rejections logged for twenty connections of one client, one bad message each; want 1", n)
+	}
+}

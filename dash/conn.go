@@ -60,6 +60,12 @@ type conn struct {
 	malformed      int
 	malformedSince time.Time
 	unlogged       int    // rejections counted but not logged one by one
+	// client is the connection's clientKey; logState says whether its
+	// rejections are logged: a client gets one logging connection a
+	// minute, so that one opening connection after connection, each with
+	// a bad message, cannot fill the log.
+	client   string
+	logState int8 // 0 undecided, 1 logged, -1 muted
 	logID          string // the session's, once attached
 }
 
@@ -277,9 +283,19 @@ func (c *conn) reject(ref string, err error, size int) {
 		c.malformed, c.malformedSince = 0, now
 	}
 	c.malformed++
-	if c.malformed <= rejectLogs {
+	if c.logState == 0 {
+		c.logState = -1
+		if c.srv.clientLogs.allow("rejected " + c.client) {
+			c.logState = 1
+		}
+	}
+	// A muted connection logs nothing: the client's rejections are being
+	// logged on another connection this minute.
+	switch {
+	case c.logState < 0:
+	case c.malformed <= rejectLogs:
 		c.srv.log.Warn("dash: rejected client message", "session", c.logID, "type", clip(ref), "size", size, "err", clip(err.Error()))
-	} else {
+	default:
 		c.unlogged++
 	}
 	c.sendError(ref, err)

@@ -231,6 +231,7 @@ func (srv *server) serveConn(ws *websocket.Conn, hello *clientMsg, client string
 	defer srv.connWG.Done()
 	defer ws.CloseNow()
 	c := newConn(srv, ws)
+	c.client = client
 	var sess *session
 	defer func() {
 		// net/http used to recover a panic of this code (its handler's
