@@ -59,14 +59,14 @@ type conn struct {
 	// the count starts over every malformedWindow.
 	malformed      int
 	malformedSince time.Time
-	unlogged       int    // rejections counted but not logged one by one
+	unlogged       int // rejections counted but not logged one by one
 	// client is the connection's clientKey; logState says whether its
 	// rejections are logged: a client gets one logging connection a
 	// minute, so that one opening connection after connection, each with
 	// a bad message, cannot fill the log.
 	client   string
-	logState int8 // 0 undecided, 1 logged, -1 muted
-	logID          string // the session's, once attached
+	logState int8   // 0 undecided, 1 logged, -1 muted
+	logID    string // the session's, once attached
 }
 
 func newConn(srv *server, ws *websocket.Conn) *conn {
