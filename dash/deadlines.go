@@ -31,14 +31,13 @@ func boundBody(ctx context.Context, w http.ResponseWriter, r *http.Request, time
 	return func() { stop() }
 }
 
-// rateWriter enforces a minimum average rate on a response, as rateReader
-// does on an upload: after grace, the client must have taken minRate
-// bytes per second since it began, and no single write may wait longer
-// than idle. A client that never reads a download is cut off instead of
-// holding its goroutine, its connection and the server's shutdown.
-type rateWriter struct {
-	http.ResponseWriter
-	rc      *http.ResponseController
+// rateBound is a minimum average rate kept with a connection deadline
+// (set: the read or the write deadline): after grace, the client must
+// have moved minRate bytes per second since it began (n, counted by the
+// user), and no single read or write may wait longer than idle. When ctx
+// ends (shutdown), the deadline is pulled in to now.
+type rateBound struct {
+	set     func(time.Time) error
 	start   time.Time
 	grace   time.Duration
 	idle    time.Duration
@@ -47,30 +46,45 @@ type rateWriter struct {
 	expired atomic.Bool // the deadline was pulled in by ctx
 }
 
-func newRateWriter(ctx context.Context, w http.ResponseWriter, grace, idle time.Duration, minRate int64) (*rateWriter, func()) {
-	rw := &rateWriter{ResponseWriter: w, rc: http.NewResponseController(w), start: time.Now(), grace: grace, idle: idle, minRate: minRate}
-	if rw.extend() != nil {
-		return rw, func() {}
+func newRateBound(ctx context.Context, set func(time.Time) error, grace, idle time.Duration, minRate int64) (*rateBound, func()) {
+	b := &rateBound{set: set, start: time.Now(), grace: grace, idle: idle, minRate: minRate}
+	if b.extend() != nil {
+		// The connection has no deadlines (an HTTP/2 stream through some
+		// transports): no rate bound.
+		return b, func() {}
 	}
 	stop := context.AfterFunc(ctx, func() {
-		rw.expired.Store(true)
-		rw.rc.SetWriteDeadline(time.Now())
+		b.expired.Store(true)
+		b.set(time.Now())
 	})
-	return rw, func() { stop() }
+	return b, func() { stop() }
 }
 
-func (rw *rateWriter) extend() error {
-	if rw.expired.Load() {
+func (b *rateBound) extend() error {
+	if b.expired.Load() {
 		return nil
 	}
-	deadline := time.Now().Add(rw.idle)
-	if rw.minRate > 0 {
-		due := rw.start.Add(rw.grace + time.Duration(float64(rw.n)/float64(rw.minRate)*float64(time.Second)))
+	deadline := time.Now().Add(b.idle)
+	if b.minRate > 0 {
+		due := b.start.Add(b.grace + time.Duration(float64(b.n)/float64(b.minRate)*float64(time.Second)))
 		if due.Before(deadline) {
 			deadline = due
 		}
 	}
-	return rw.rc.SetWriteDeadline(deadline)
+	return b.set(deadline)
+}
+
+// rateWriter enforces a minimum average rate on a response (see
+// rateBound): a client that never reads a download is cut off instead of
+// holding its goroutine, its connection and the server's shutdown.
+type rateWriter struct {
+	http.ResponseWriter
+	*rateBound
+}
+
+func newRateWriter(ctx context.Context, w http.ResponseWriter, grace, idle time.Duration, minRate int64) (*rateWriter, func()) {
+	b, stop := newRateBound(ctx, http.NewResponseController(w).SetWriteDeadline, grace, idle, minRate)
+	return &rateWriter{ResponseWriter: w, rateBound: b}, stop
 }
 
 // Write writes in pieces of at most 64 KiB, each with a deadline computed

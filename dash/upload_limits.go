@@ -261,52 +261,21 @@ func (c *sessionCapReader) Read(p []byte) (int, error) {
 // are now held (or were refused).
 func (c *sessionCapReader) done() { c.s.uploading.Add(-c.n) }
 
-// rateReader enforces a minimum average rate on a request body: after
-// grace, the body must have delivered minRate bytes per second since it
-// began, and no single read may wait longer than idle. It does so with the
-// connection's read deadline, so a stalled client is cut off even while a
-// read blocks. cancel, when ctx ends (shutdown), cuts it off at once.
+// rateReader enforces a minimum average rate on a request body (see
+// rateBound) with the connection's read deadline, so a stalled client is
+// cut off even while a read blocks.
 type rateReader struct {
-	r       io.Reader
-	rc      *http.ResponseController
-	start   time.Time
-	grace   time.Duration
-	idle    time.Duration
-	minRate int64
-	n       int64
-	expired atomic.Bool // the deadline was pulled in by ctx
+	r io.Reader
+	*rateBound
 }
 
 func newRateReader(ctx context.Context, w http.ResponseWriter, body io.Reader, grace, idle time.Duration, minRate int64) (*rateReader, func()) {
-	rr := &rateReader{r: body, rc: http.NewResponseController(w), start: time.Now(), grace: grace, idle: idle, minRate: minRate}
-	if err := rr.extend(); err != nil {
-		// The connection has no deadlines (an HTTP/2 stream through some
-		// transports): the body is read without a rate bound.
-		return rr, func() {}
-	}
-	stop := context.AfterFunc(ctx, func() {
-		rr.expired.Store(true)
-		rr.rc.SetReadDeadline(time.Now())
-	})
 	// The deadline stays when the handler returns: net/http may still read
 	// what is left of the body to reuse the connection, and a stalled
 	// client must not hold it there. The next request on the connection
 	// gets deadlines of its own.
-	return rr, func() { stop() }
-}
-
-func (rr *rateReader) extend() error {
-	if rr.expired.Load() {
-		return nil
-	}
-	deadline := time.Now().Add(rr.idle)
-	if rr.minRate > 0 {
-		due := rr.start.Add(rr.grace + time.Duration(float64(rr.n)/float64(rr.minRate)*float64(time.Second)))
-		if due.Before(deadline) {
-			deadline = due
-		}
-	}
-	return rr.rc.SetReadDeadline(deadline)
+	b, stop := newRateBound(ctx, http.NewResponseController(w).SetReadDeadline, grace, idle, minRate)
+	return &rateReader{r: body, rateBound: b}, stop
 }
 
 func (rr *rateReader) Read(p []byte) (int, error) {
