@@ -71,19 +71,8 @@ func readsBefore(fn *ssa.Function, in ssa.Instruction, key ssa.Value) bool {
 	if key == nil {
 		return false
 	}
-	// from[i]: block i leads to in's block.
-	from := make([]bool, len(fn.Blocks))
-	stack := []*ssa.BasicBlock{in.Block()}
-	for len(stack) > 0 {
-		b := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, p := range b.Preds {
-			if !from[p.Index] {
-				from[p.Index] = true
-				stack = append(stack, p)
-			}
-		}
-	}
+	// from[i]: block i leads to in's block (itself only in a loop).
+	from := reachesAny(fn, in.Block().Preds)
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			if b == in.Block() && instr == in && !from[b.Index] {
