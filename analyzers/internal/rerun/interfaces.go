@@ -481,6 +481,17 @@ func (e *engine) adapterImpl(im impl, vals []ssa.Value) impl {
 // visibleImpls returns every visible non-test implementation of method m
 // of the named interface type t; nil when t is not a named interface of a
 // package outside the standard library.
+// promotedFromInterface reports whether the method sel selects is an
+// interface's, promoted through an embedded field.
+func promotedFromInterface(sel *types.Selection) bool {
+	fn, ok := sel.Obj().(*types.Func)
+	if !ok || len(sel.Index()) < 2 {
+		return false
+	}
+	recv := fn.Type().(*types.Signature).Recv()
+	return recv != nil && types.IsInterface(recv.Type())
+}
+
 func (e *engine) visibleImpls(t types.Type, m *types.Func) []impl {
 	named, ok := types.Unalias(t).(*types.Named)
 	if !ok || named.Obj().Pkg() == nil || e.inStd(named.Obj().Pkg().Path()) {
@@ -512,7 +523,10 @@ func (e *engine) visibleImpls(t types.Type, m *types.Func) []impl {
 		seen[key] = true
 		im := impl{key: key}
 		sel := e.prog.MethodSets.MethodSet(recv).Lookup(m.Pkg(), m.Name())
-		if sel == nil {
+		if sel == nil || promotedFromInterface(sel) {
+			// A struct embedding an interface (type Service struct {
+			// costsrc.Source }) forwards to whatever its field holds,
+			// which is no implementation of its own.
 			continue
 		}
 		fn := e.prog.MethodValue(sel)
