@@ -53,6 +53,19 @@ type FuncFact struct {
 	// true for a function whose first result is a value it makes.
 	PerValueQuery, PerValueResource *Chain
 	Fresh                           bool
+	// Presence is set for a function returning a presence test of a state
+	// key (func Seen(st *dash.State, key string) bool { return
+	// st.Has(key) }): a test of it guards like the test itself.
+	Presence *PresenceSpec
+}
+
+// PresenceSpec is the key a presence helper tests, its argument KeyParam
+// or the constant Key when KeyParam < 0, and the result that means absent
+// (Absent: 1 when false means absent, 0 when true does).
+type PresenceSpec struct {
+	KeyParam int
+	Key      string
+	Absent   int
 }
 
 // ParamCall says that a function calls its parameter Index (or, when Elem
@@ -147,7 +160,7 @@ func (f *FuncFact) String() string {
 
 func (f *FuncFact) empty() bool {
 	return f.Query == nil && f.Resource == nil && len(f.Params) == 0 && !f.Trigger && len(f.Resets) == 0 && len(f.Open) == 0 &&
-		f.ReturnQuery == nil && f.ReturnResource == nil && len(f.ReturnParams) == 0 && len(f.ReturnOpen) == 0 && f.PerValueQuery == nil && f.PerValueResource == nil && !f.Fresh
+		f.ReturnQuery == nil && f.ReturnResource == nil && len(f.ReturnParams) == 0 && len(f.ReturnOpen) == 0 && f.Presence == nil && f.PerValueQuery == nil && f.PerValueResource == nil && !f.Fresh
 }
 
 // PackageFact marks a package that exports at least one FuncFact, so that
@@ -257,6 +270,7 @@ func (e *engine) fact(fn *ssa.Function) *FuncFact {
 	f.Query, f.Resource, f.Resets, f.UI = s.query, s.resource, s.resets, s.ui
 	f.ReturnQuery, f.ReturnResource, f.ReturnOpen = e.returnedReach(fn)
 	f.ReturnParams = e.returnedParams(fn)
+	f.Presence = e.presenceSpec(fn)
 	f.PerValueQuery, f.PerValueResource = s.perValueQ, s.perValueR
 	// Constructors matter to importers only in a package with methods
 	// that work once per value.

@@ -510,7 +510,26 @@ func (e *engine) presenceTest(cond ssa.Value) (key ssa.Value, absent int, ok boo
 // its parameter), and which way the call's result says it is absent.
 func (e *engine) helperPresence(call *ssa.Call) (key ssa.Value, absent int, ok bool) {
 	fn := call.Call.StaticCallee()
-	if fn == nil || !e.local(fn) || fn.Blocks == nil || e.inPresence[fn] {
+	if fn == nil {
+		return nil, 0, false
+	}
+	if !e.local(fn) {
+		// Another package's helper: its fact.
+		obj := funcObject(origin(fn))
+		var f FuncFact
+		if obj == nil || obj.Pkg() == e.pkg || !e.pass.ImportObjectFact(obj, &f) || f.Presence == nil {
+			return nil, 0, false
+		}
+		p := f.Presence
+		if p.KeyParam < 0 {
+			return ssa.NewConst(constant.MakeString(p.Key), types.Typ[types.String]), p.Absent, true
+		}
+		if p.KeyParam >= len(call.Call.Args) {
+			return nil, 0, false
+		}
+		return call.Call.Args[p.KeyParam], p.Absent, true
+	}
+	if fn.Blocks == nil || e.inPresence[fn] {
 		return nil, 0, false
 	}
 	e.inPresence[fn] = true
@@ -540,6 +559,34 @@ func (e *engine) helperPresence(call *ssa.Call) (key ssa.Value, absent int, ok b
 		key = call.Call.Args[i]
 	}
 	return key, absent, true
+}
+
+// presenceSpec returns, for the fact of fn, the presence test fn returns:
+// its key as a parameter or a constant string.
+func (e *engine) presenceSpec(fn *ssa.Function) *PresenceSpec {
+	if fn.Signature.Results().Len() != 1 || !types.Identical(fn.Signature.Results().At(0).Type(), types.Typ[types.Bool]) {
+		return nil
+	}
+	// Ask as a caller would, with fn's own parameters as the arguments.
+	args := make([]ssa.Value, len(fn.Params))
+	for i, p := range fn.Params {
+		args[i] = p
+	}
+	call := &ssa.Call{Call: ssa.CallCommon{Value: fn, Args: args}}
+	key, absent, ok := e.helperPresence(call)
+	if !ok {
+		return nil
+	}
+	if p, isParam := key.(*ssa.Parameter); isParam {
+		if i := paramIndex(fn, p); i >= 0 {
+			return &PresenceSpec{KeyParam: i, Absent: absent}
+		}
+		return nil
+	}
+	if c, isConst := key.(*ssa.Const); isConst && c.Value != nil && c.Value.Kind() == constant.String {
+		return &PresenceSpec{KeyParam: -1, Key: constant.StringVal(c.Value), Absent: absent}
+	}
+	return nil
 }
 
 // staticObj is the declared function a call statically calls, or nil.

@@ -3,6 +3,7 @@ package stateinit
 import (
 	"time"
 
+	"dashapp/sessionkit"
 	"github.com/dashvet/dashvet/dash"
 )
 
@@ -185,5 +186,22 @@ func helperGuards(ui *dash.UI) {
 	}
 	if !started(st) {
 		st.Set("zoom", 1) // want `State.Set\("zoom"`
+	}
+}
+
+// Presence helpers of another package guard like those of this one.
+func sharedHelpers(ui *dash.UI) {
+	st := ui.State()
+	if !sessionkit.Seen(st, "appr.page") {
+		st.Set("appr.page", 1)
+	}
+	if !sessionkit.Onboarded(st) {
+		st.Set("onboarding.step", 1)
+	}
+	if !sessionkit.Seen(st, "appr.page") {
+		st.Set("appr.sort", "date") // want `State.Set\("appr.sort"`
+	}
+	if sessionkit.Fresh(st) {
+		st.Set("appr.filter", "") // want `State.Set\("appr.filter"`
 	}
 }
