@@ -9,7 +9,6 @@ import (
 
 	"dashapp/store"
 	"github.com/dashvet/dashvet/dash"
-	"github.com/dashvet/dashvet/dash/audit"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -51,9 +50,6 @@ func bad(ui *dash.UI) {
 	tc := &http.Client{Transport: &http.Transport{MaxIdleConns: 4}} // want `^bad → http.Transport\{\}: creates a new client, with its own connections, on every rerun; create it once with dash.CacheSingleton \(or dash.CacheResource, per key\)$`
 	tc.CloseIdleConnections()
 	redis.NewClient(&redis.Options{}) // want `bad → redis.NewClient`
-	// The runtime's audit log opens its own pool.
-	auditDB, _, _ := audit.Open(ui.Context(), "sqlite:audit.db") // want `^bad → audit.Open: opens a new connection pool on every rerun`
-	auditDB.Close()
 }
 
 // A cache built inside the app is empty on every rerun.
